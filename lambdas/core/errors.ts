@@ -1,0 +1,64 @@
+// Named errors. Each class sets `name` explicitly (bundlers rename classes), because the
+// state machine's Retry and Catch clauses match on that name: transient errors are retried,
+// data errors fail the run at once.
+
+/** Base class: every redline error carries a stable `name` for Step Functions to match. */
+export abstract class RedlineError extends Error {
+  abstract override readonly name: string;
+  /** True when retrying the same work later may succeed (throttling, aborted under load). */
+  readonly transient: boolean = false;
+}
+
+/** A COPY met more rejected rows than its MAXERROR allows; nothing was loaded. */
+export class LoadErrorsExceeded extends RedlineError {
+  override readonly name = 'LoadErrorsExceeded';
+  constructor(
+    readonly table: string,
+    readonly rejected: number,
+    readonly maxError: number,
+    readonly sample: readonly LoadErrorSample[],
+  ) {
+    super(
+      `COPY into ${table} rejected ${rejected} row(s), over MAXERROR ${maxError}; nothing was loaded. ` +
+        sample
+          .slice(0, 3)
+          .map((e) => `${e.fileName}:${e.lineNumber} ${e.columnName ?? ''} ${e.errorMessage}`.replace(/\s+/g, ' '))
+          .join('; '),
+    );
+  }
+}
+
+/** A COPY source matched no objects (a manifest or prefix with nothing in it). */
+export class NoSourceFiles extends RedlineError {
+  override readonly name = 'NoSourceFiles';
+}
+
+/** One or more data-quality checks failed; the message lists every failing check. */
+export class DataQualityCheckFailed extends RedlineError {
+  override readonly name = 'DataQualityCheckFailed';
+  constructor(readonly failures: readonly { name: string; detail: string }[]) {
+    super(`${failures.length} data-quality check(s) failed: ${failures.map((f) => `${f.name} (${f.detail})`).join('; ')}`);
+  }
+}
+
+/** A SQL statement failed in the warehouse (syntax, constraint, data). Not retried. */
+export class StatementFailed extends RedlineError {
+  override readonly name = 'StatementFailed';
+}
+
+/** A spec, SQL file or event the code was given does not make sense. Not retried. */
+export class InvalidInput extends RedlineError {
+  override readonly name = 'InvalidInput';
+}
+
+/** A rejected row, in the shape of Redshift's SYS_LOAD_ERROR_DETAIL. */
+export interface LoadErrorSample {
+  fileName: string;
+  lineNumber: number;
+  columnName: string | null;
+  columnType: string | null;
+  errorCode: number;
+  errorMessage: string;
+  rawLine: string;
+  rawFieldValue: string | null;
+}
