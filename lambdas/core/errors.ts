@@ -33,10 +33,19 @@ export class NoSourceFiles extends RedlineError {
   override readonly name = 'NoSourceFiles';
 }
 
+/** The outcome of one data-quality check. */
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
 /** One or more data-quality checks failed; the message lists every failing check. */
 export class DataQualityCheckFailed extends RedlineError {
   override readonly name = 'DataQualityCheckFailed';
-  constructor(readonly failures: readonly { name: string; detail: string }[]) {
+  /** @param results every check of the run, passed and failed */
+  constructor(readonly results: readonly CheckResult[]) {
+    const failures = results.filter((r) => !r.passed);
     super(`${failures.length} data-quality check(s) failed: ${failures.map((f) => `${f.name} (${f.detail})`).join('; ')}`);
   }
 }
@@ -62,3 +71,17 @@ export interface LoadErrorSample {
   rawLine: string;
   rawFieldValue: string | null;
 }
+
+/** The warehouse refused work for now (throttling, too many statements). Retried with backoff. */
+export class WarehouseThrottled extends RedlineError {
+  override readonly name = 'WarehouseThrottled';
+  override readonly transient = true;
+}
+
+/** A source had no objects to load for the run. */
+export class NoDataArrived extends RedlineError {
+  override readonly name = 'NoDataArrived';
+}
+
+/** Names of the errors the state machine retries: transient by nature, never data errors. */
+export const TRANSIENT_ERRORS: readonly string[] = ['WarehouseThrottled'];

@@ -1,0 +1,18 @@
+// Where a run's objects live in the buckets: one place, so the planner, the stager and
+// the deployment agree on every key.
+import type { RuntimeSettings } from './deps.ts';
+
+/** The landing prefix of a source. */
+export function landingUri(settings: RuntimeSettings, prefix: string): string {
+  return `s3://${settings.landingBucket}/${prefix}`;
+}
+
+/** The COPY manifest the planner writes for one source of one run. */
+export function manifestUri(settings: RuntimeSettings, pipeline: string, runId: string, table: string): string {
+  return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${table}.manifest.json`;
+}
+
+/** A file shipped with the pipelines (e.g. a jsonpaths file), as deployed to the work bucket. */
+export function assetUri(settings: RuntimeSettings, asset: string): string {
+  return `s3://${settings.workBucket}/assets/${asset}`;
+}

@@ -1,0 +1,28 @@
+// Check task: run every data-quality check of a pipeline, then fail with all failures
+// at once, so one alert tells the whole story.
+import type { HandlerDeps } from '../core/deps.ts';
+import { evaluateExpectation } from '../core/check-evaluation.ts';
+import { DataQualityCheckFailed, type CheckResult } from '../core/errors.ts';
+import { pipelineNamed } from '../../lib/pipelines/index.ts';
+import { checkEvent } from './events.ts';
+
+export interface CheckRunResult {
+  checks: CheckResult[];
+}
+
+export function createCheckHandler(deps: HandlerDeps) {
+  return async (raw: unknown): Promise<CheckRunResult> => {
+    const event = checkEvent.parse(raw);
+    const checks: CheckResult[] = [];
+    for (const check of pipelineNamed(event.pipeline).checks) {
+      try {
+        const verdict = evaluateExpectation(check.expect, await deps.warehouse.query(check.sql));
+        checks.push({ name: check.name, ...verdict });
+      } catch (error) {
+        checks.push({ name: check.name, passed: false, detail: `could not run: ${(error as Error).message}` });
+      }
+    }
+    if (checks.some((c) => !c.passed)) throw new DataQualityCheckFailed(checks);
+    return { checks };
+  };
+}

@@ -1,0 +1,29 @@
+// The payloads the state machine hands each Lambda task, validated with zod at the boundary.
+import { z } from 'zod';
+
+const runDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD run date');
+const base = { pipeline: z.string().min(1), runId: z.string().min(1), runDate };
+
+export const planEvent = z.object(base);
+export const stageEvent = z.object({ ...base, table: z.string().min(1), manifest: z.string().startsWith('s3://') });
+export const transformEvent = z.object({ ...base, step: z.string().min(1) });
+export const checkEvent = z.object(base);
+export const summarizeEvent = z.object(base);
+export const notifyEvent = z.object({
+  ...base,
+  failedStep: z.string(),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+
+export type PlanEvent = z.infer<typeof planEvent>;
+export type StageEvent = z.infer<typeof stageEvent>;
+export type TransformEvent = z.infer<typeof transformEvent>;
+export type CheckEvent = z.infer<typeof checkEvent>;
+export type SummarizeEvent = z.infer<typeof summarizeEvent>;
+export type NotifyEvent = z.infer<typeof notifyEvent>;
+
+/** The result of the plan task: one COPY manifest per source table. */
+export interface PlanResult {
+  manifests: Record<string, string>;
+  objects: Record<string, number>;
+}

@@ -1,0 +1,31 @@
+// Transform task: run one SQL step of a pipeline (or its schema SQL) in one transaction,
+// so a failure leaves the warehouse as it was before the step.
+import type { HandlerDeps } from '../core/deps.ts';
+import { InvalidInput } from '../core/errors.ts';
+import { splitStatements } from '../core/sql-script.ts';
+import { pipelineNamed } from '../../lib/pipelines/index.ts';
+import { SCHEMA_STEP } from '../../lib/pipelines/spec.ts';
+import { transformEvent } from './events.ts';
+
+export interface TransformResult {
+  step: string;
+  statements: number;
+}
+
+export function createTransformHandler(deps: HandlerDeps) {
+  return async (raw: unknown): Promise<TransformResult> => {
+    const event = transformEvent.parse(raw);
+    const spec = pipelineNamed(event.pipeline);
+    let statements: string[];
+    if (event.step === SCHEMA_STEP) {
+      statements = splitStatements(await deps.sql.read(spec.schema));
+    } else {
+      const step = spec.steps.find((s) => s.name === event.step);
+      if (!step) throw new InvalidInput(`pipeline ${spec.name} has no step ${event.step}`);
+      const body = splitStatements(await deps.sql.read(step.sql));
+      statements = step.mode === 'rebuild' ? [`DELETE FROM ${step.target}`, ...body] : body;
+    }
+    await deps.warehouse.executeInTransaction(statements, { runId: event.runId, step: event.step });
+    return { step: event.step, statements: statements.length };
+  };
+}

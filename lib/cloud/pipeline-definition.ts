@@ -1,0 +1,120 @@
+// PipelineDefinition: builds a pipeline's Step Functions flow from its spec. The cloud stack
+// wraps it in a StateMachine with real Lambdas; the local runner synthesizes the very same
+// construct with placeholder function ARNs and executes the resulting definition.
+//
+//   Plan run → Create tables → Stage sources (one branch per source) → Build <step>… →
+//   Run quality checks → Summarize run → Succeeded
+//   any failure → Failed at <state> → Notify failure → Run failed
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { PipelineSpec } from '../pipelines/spec.ts';
+import { SCHEMA_STEP } from '../pipelines/spec.ts';
+import { TRANSIENT_ERRORS } from '../../lambdas/core/errors.ts';
+import type { HandlerName } from '../../lambdas/handlers/index.ts';
+
+export interface PipelineDefinitionProps {
+  /** The pipeline to build the flow of. */
+  readonly spec: PipelineSpec;
+  /** The Lambda function behind each kind of task. */
+  readonly functions: Readonly<Record<HandlerName, lambda.IFunction>>;
+  /**
+   * Longest a single task may run before Step Functions times it out.
+   * @default 15 minutes (the Lambda maximum)
+   */
+  readonly taskTimeout?: Duration;
+}
+
+/** The payload fields every task receives: which pipeline, which run, which date. */
+const RUN_FIELDS = {
+  runId: sfn.JsonPath.stringAt('$$.Execution.Name'),
+  runDate: sfn.JsonPath.stringAt('$.runDate'),
+};
+
+export class PipelineDefinition extends Construct {
+  /** The first state of the flow; hand it to `sfn.DefinitionBody.fromChainable`. */
+  readonly startState: sfn.State;
+
+  private readonly props: PipelineDefinitionProps;
+  private readonly notifyFailure: sfn.INextable & sfn.IChainable;
+
+  constructor(scope: Construct, id: string, props: PipelineDefinitionProps) {
+    super(scope, id);
+    this.props = props;
+    const { spec } = props;
+
+    const runFailed = new sfn.Fail(this, 'Run failed', {
+      errorPath: sfn.JsonPath.stringAt('$.error.Error'),
+      causePath: sfn.JsonPath.stringAt('$.error.Cause'),
+    });
+    const notify = this.task('Notify failure', 'notify', {
+      failedStep: sfn.JsonPath.stringAt('$.failedStep'),
+      error: sfn.JsonPath.objectAt('$.error'),
+    }, sfn.JsonPath.DISCARD);
+    notify.addCatch(runFailed, { resultPath: '$.notifyError' });
+    this.notifyFailure = notify;
+    notify.next(runFailed);
+
+    const plan = this.guarded(this.task('Plan run', 'plan', {}, '$.plan'));
+    const createTables = this.guarded(this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD));
+
+    const stage = new sfn.Parallel(this, 'Stage sources', { resultPath: '$.loads' });
+    for (const source of spec.sources) {
+      stage.branch(
+        this.task(`Stage ${source.table}`, 'stage', {
+          table: source.table,
+          manifest: sfn.JsonPath.stringAt(`$.plan.manifests.${source.table}`),
+        }),
+      );
+    }
+    this.guarded(stage);
+
+    const build = spec.steps.map((step) =>
+      this.guarded(this.task(`Build ${step.name}`, 'transform', { step: step.name }, sfn.JsonPath.DISCARD)),
+    );
+    const check = this.guarded(this.task('Run quality checks', 'check', {}, '$.quality'));
+    const summarize = this.guarded(this.task('Summarize run', 'summarize', {}, '$.summary'));
+
+    let chain = sfn.Chain.start(plan).next(createTables).next(stage);
+    for (const step of build) chain = chain.next(step);
+    chain.next(check).next(summarize).next(new sfn.Succeed(this, 'Succeeded'));
+    this.startState = plan;
+  }
+
+  /** A Lambda task whose payload is the run fields plus `fields`, result at `resultPath`. */
+  private task(
+    name: string,
+    handler: HandlerName,
+    fields: Record<string, unknown>,
+    resultPath?: string,
+  ): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: this.props.functions[handler],
+      payload: sfn.TaskInput.fromObject({ pipeline: this.props.spec.name, ...RUN_FIELDS, ...fields }),
+      payloadResponseOnly: true,
+      resultPath,
+      taskTimeout: sfn.Timeout.duration(this.props.taskTimeout ?? Duration.minutes(15)),
+    });
+    task.addRetry({
+      errors: [...TRANSIENT_ERRORS],
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+
+  /** Routes any failure of `state` to the notifier, remembering which state failed. */
+  private guarded<T extends tasks.LambdaInvoke | sfn.Parallel>(state: T): T {
+    const noteFailedStep = new sfn.Pass(this, `Failed at ${state.id}`, {
+      result: sfn.Result.fromString(state.id),
+      resultPath: '$.failedStep',
+    });
+    noteFailedStep.next(this.notifyFailure);
+    state.addCatch(noteFailedStep, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    return state;
+  }
+}

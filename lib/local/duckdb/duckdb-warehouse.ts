@@ -1,0 +1,107 @@
+// Local Warehouse adapter: an embedded, file-backed DuckDB that runs the pipelines' Redshift
+// SQL through the dialect layer and carries out COPY with Redshift's semantics. Work is
+// serialised on one connection, as a Redshift session would run it.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { CopyResult, CopySpec } from '../../../lambdas/core/copy-spec.ts';
+import { StatementFailed, type LoadErrorSample, RedlineError } from '../../../lambdas/core/errors.ts';
+import type { Row, SqlParams, SqlValue, StatementContext, Warehouse } from '../../../lambdas/core/ports.ts';
+import { DIALECT_SETUP, translateStatement } from './dialect.ts';
+import { copyIntoDuckDb, ensureLoadErrorsTable, readLoadErrors, type CopySource } from './copy.ts';
+
+export class DuckDbWarehouse implements Warehouse {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly source: CopySource,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the database at `path` (':memory:' for a throwaway one).
+   * @param source where COPY finds the files an s3:// URI names
+   */
+  static async open(path: string, source: CopySource): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path, {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      threads: '2',
+    });
+    const connection = await instance.connect();
+    for (const statement of DIALECT_SETUP) await connection.run(statement);
+    await ensureLoadErrorsTable(connection);
+    return new DuckDbWarehouse(instance, connection, source);
+  }
+
+  executeInTransaction(statements: readonly string[], context: StatementContext): Promise<void> {
+    return this.serially(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const statement of statements) {
+          for (const translated of translateStatement(statement)) await this.run(translated, context);
+        }
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  query(sql: string, params: SqlParams = {}): Promise<Row[]> {
+    return this.serially(async () => {
+      const [translated, ...rest] = translateStatement(sql);
+      if (translated === undefined || rest.length > 0) throw new StatementFailed(`query must be one statement: ${sql}`);
+      const reader = await this.connection.runAndReadAll(translated, { ...params });
+      return reader.getRowObjectsJS().map(toRow);
+    });
+  }
+
+  copy(spec: CopySpec, context: StatementContext): Promise<CopyResult> {
+    return this.serially(() => copyIntoDuckDb(this.connection, spec, context, this.source));
+  }
+
+  loadErrors(table: string, context: StatementContext, limit: number): Promise<LoadErrorSample[]> {
+    return this.serially(() => readLoadErrors(this.connection, table, context, limit));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async run(sql: string, context: StatementContext): Promise<void> {
+    try {
+      await this.connection.run(sql);
+    } catch (error) {
+      if (error instanceof RedlineError) throw error;
+      throw new StatementFailed(`${context.step}: ${(error as Error).message}\nin: ${sql.slice(0, 500)}`);
+    }
+  }
+
+  /** Runs `work` after everything queued before it, whatever became of that. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** DuckDB's JS values → the port's scalars: BIGINT → number, TIMESTAMP → ISO text. */
+function toRow(record: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [key, value] of Object.entries(record)) row[key] = toSqlValue(value);
+  return row;
+}
+
+function toSqlValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+}

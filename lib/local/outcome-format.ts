@@ -1,0 +1,35 @@
+// Renders a run's outcome for a person at a terminal: rows per table, loads, checks, time.
+import type { RunOutcome } from './runner.ts';
+
+export function formatOutcome(outcome: RunOutcome): string {
+  const lines: string[] = [];
+  const status = outcome.status === 'SUCCEEDED' ? 'succeeded' : 'FAILED';
+  lines.push(`${outcome.pipeline} run ${outcome.runId} ${status} in ${(outcome.durationMs / 1000).toFixed(1)} s`, '');
+  lines.push(...table(['table', 'rows'], Object.entries(outcome.tables).map(([t, n]) => [t, n.toLocaleString('en-US')])), '');
+  if (outcome.loads.length > 0) {
+    lines.push(
+      ...table(
+        ['staged', 'files', 'read', 'loaded', 'rejected'],
+        outcome.loads.map((l) => [l.table, l.files, l.read, l.loaded, l.rejected].map((v) => v.toLocaleString('en-US'))),
+      ),
+      '',
+    );
+  }
+  if (outcome.checks.length > 0) {
+    const passed = outcome.checks.filter((c) => c.passed).length;
+    lines.push(`checks: ${passed}/${outcome.checks.length} passed`);
+    for (const check of outcome.checks) lines.push(`  ${check.passed ? 'PASS' : 'FAIL'}  ${check.name}  ${check.passed ? '' : check.detail}`.trimEnd());
+    lines.push('');
+  }
+  if (outcome.error) lines.push(`error: ${outcome.error.name}: ${outcome.error.message}`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+function table(header: string[], rows: string[][]): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const render = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(render)];
+}

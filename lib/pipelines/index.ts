@@ -1,0 +1,12 @@
+// The registry of declared pipelines, by name. Both runtimes resolve specs here.
+import type { PipelineSpec } from './spec.ts';
+import { sparkify } from './sparkify.ts';
+import { InvalidInput } from '../../lambdas/core/errors.ts';
+
+export const pipelines: ReadonlyMap<string, PipelineSpec> = new Map([[sparkify.name, sparkify]]);
+
+export function pipelineNamed(name: string): PipelineSpec {
+  const spec = pipelines.get(name);
+  if (!spec) throw new InvalidInput(`unknown pipeline '${name}'; known: ${[...pipelines.keys()].join(', ')}`);
+  return spec;
+}

@@ -1,0 +1,107 @@
+// PipelineSpec: the one declaration of a pipeline (sources, SQL steps, checks, SLA, schedule)
+// that both runtimes read. The CDK construct turns it into a state machine; the handlers
+// look it up by name at run time. Validated with zod so a bad spec fails at load, not mid-run.
+import { z } from 'zod';
+import { csvFormatSchema } from '../../lambdas/core/copy-spec.ts';
+
+/** Lower-case SQL identifier: the only shape a table or column name from a spec may take. */
+export const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,126}$/, 'a lower-case SQL identifier');
+
+/** A SQL file under sql/, e.g. 'sparkify/songplays.sql'. */
+const sqlFile = z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_-]+\.sql$/, 'a path like pipeline/step.sql');
+
+/** A key or key prefix in the landing bucket, relative to the bucket root. */
+const landingKey = z.string().regex(/^[A-Za-z0-9_.\-/{}]+$/, 'an S3 key without the bucket').refine((k) => !k.startsWith('/'));
+
+const sourceSchema = z.object({
+  /** Staging table the source is COPYed into; created by the spec's schema SQL. */
+  table: sqlIdentifier,
+  /** Key prefix of the raw objects in the landing bucket, e.g. 'log_data/'. */
+  prefix: landingKey,
+  format: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('json'),
+      /** 'auto', or a jsonpaths file shipped with the pipeline under sql/ (deployed to the assets prefix). */
+      paths: z.union([z.literal('auto'), z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_.-]+\.json$/)]),
+    }),
+    csvFormatSchema,
+  ]),
+  timeFormat: z.string().default('auto'),
+  blanksAsNull: z.boolean().default(false),
+  emptyAsNull: z.boolean().default(false),
+  gzip: z.boolean().default(false),
+  maxError: z.number().int().min(0).default(0),
+});
+
+const stepSchema = z.object({
+  /** Short name, used in state names ('Build <name>') and alerts. */
+  name: sqlIdentifier,
+  sql: sqlFile,
+  /** The table the step writes. */
+  target: sqlIdentifier,
+  /**
+   * How the step writes its target, always inside one transaction:
+   * - 'rebuild': delete every row, then run the SQL (the SQL inserts the full result);
+   * - 'append': run the SQL as it is.
+   */
+  mode: z.enum(['rebuild', 'append']),
+});
+
+const expectationSchema = z.discriminatedUnion('kind', [
+  /** The query returns no rows (e.g. duplicate keys, orphans). */
+  z.object({ kind: z.literal('zero-rows') }),
+  /** The query's single value equals `value`. */
+  z.object({ kind: z.literal('equals'), value: z.number() }),
+  /** The query's single value is ≥ min and ≤ max (either bound optional). */
+  z.object({ kind: z.literal('between'), min: z.number().optional(), max: z.number().optional() }),
+]);
+
+const checkSchema = z.object({
+  name: z.string().regex(/^[a-z0-9_]+$/),
+  /** Read-only Redshift SQL. */
+  sql: z.string().min(1),
+  expect: expectationSchema,
+});
+
+export const pipelineSpecSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'a kebab-case pipeline name'),
+  description: z.string(),
+  /** SQL that creates every table the pipeline uses if absent; safe to run on each run. */
+  schema: sqlFile,
+  sources: z.array(sourceSchema).min(1),
+  steps: z.array(stepSchema).min(1),
+  checks: z.array(checkSchema),
+  /** Tables whose row counts each run reports, in display order. */
+  reportTables: z.array(sqlIdentifier).min(1),
+  /** EventBridge schedule expression, e.g. 'cron(0 1 * * ? *)'. */
+  schedule: z.string().regex(/^(cron|rate)\(.+\)$/),
+  sla: z.object({
+    /** A run longer than this raises the SLA alarm. */
+    maxDurationMinutes: z.number().int().positive(),
+    /** No successful run for this long raises the freshness alarm. */
+    maxStalenessHours: z.number().int().positive(),
+  }),
+});
+
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
+export type SourceSpec = PipelineSpec['sources'][number];
+export type StepSpec = PipelineSpec['steps'][number];
+export type CheckSpec = PipelineSpec['checks'][number];
+export type Expectation = CheckSpec['expect'];
+
+/** Validates a spec and fills in defaults; throws a zod error naming every problem. */
+export function definePipeline(spec: PipelineSpecInput): PipelineSpec {
+  const parsed = pipelineSpecSchema.parse(spec);
+  const tables = new Set(parsed.sources.map((s) => s.table));
+  for (const step of parsed.steps) tables.add(step.target);
+  const duplicateStep = parsed.steps.find((s, i) => parsed.steps.findIndex((t) => t.name === s.name) !== i);
+  if (duplicateStep) throw new Error(`pipeline ${parsed.name}: step ${duplicateStep.name} is declared twice`);
+  if (parsed.steps.some((s) => s.name === SCHEMA_STEP)) throw new Error(`pipeline ${parsed.name}: '${SCHEMA_STEP}' is reserved`);
+  const unknown = parsed.reportTables.filter((t) => !tables.has(t));
+  if (unknown.length > 0) throw new Error(`pipeline ${parsed.name}: reportTables not built by any step: ${unknown.join(', ')}`);
+  return parsed;
+}
+
+/** The transform task's name for running a spec's schema SQL; no step may take it. */
+export const SCHEMA_STEP = 'schema';
