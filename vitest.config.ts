@@ -1,4 +1,5 @@
-// Test runner configuration: node environment, generous timeouts for pipeline runs.
+// Test runner configuration: node environment, generous timeouts for pipeline runs, and a
+// JSON report (test-results/vitest.json) from which .ci/run prints its pass/fail line.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +9,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

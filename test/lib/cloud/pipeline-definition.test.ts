@@ -1,0 +1,87 @@
+// GIVEN a pipeline spec WHEN its definition is synthesized THEN the flow, retries and
+// failure routing are what the design promises.
+import { describe, expect, it } from 'vitest';
+import { sparkify } from '../../../lib/pipelines/sparkify.ts';
+import { allStates, synthesizeDefinition, type AslState } from '../../../lib/local/state-machine-definition.ts';
+
+const definition = synthesizeDefinition(sparkify);
+const states = new Map(allStates(definition));
+const state = (name: string): AslState => {
+  const found = states.get(name);
+  if (!found) throw new Error(`no state ${name}`);
+  return found;
+};
+
+describe('PipelineDefinition for sparkify', () => {
+  it('runs plan, schema, staging, every SQL step in spec order, checks and summary, then succeeds', () => {
+    const path: string[] = [];
+    let name: string | undefined = definition.StartAt;
+    while (name) {
+      path.push(name);
+      name = state(name).Next as string | undefined;
+    }
+    expect(path).toEqual([
+      'Plan run',
+      'Create tables',
+      'Stage sources',
+      'Build songs',
+      'Build artists',
+      'Build users',
+      'Build songplays',
+      'Build time',
+      'Run quality checks',
+      'Summarize run',
+      'Succeeded',
+    ]);
+  });
+
+  it('stages each source in its own parallel branch from the manifest the plan wrote', () => {
+    const branches = state('Stage sources').Branches ?? [];
+    expect(branches.map((b) => b.StartAt)).toEqual(['Stage staging_events', 'Stage staging_songs']);
+    expect(state('Stage staging_events').Parameters).toMatchObject({
+      pipeline: 'sparkify',
+      table: 'staging_events',
+      'manifest.$': '$.plan.manifests.staging_events',
+      'runId.$': '$$.Execution.Name',
+    });
+  });
+
+  it('routes every failure of a top-level task through a note of the failed step to the notifier', () => {
+    for (const [name, s] of Object.entries(definition.States)) {
+      if (s.Type !== 'Task' && s.Type !== 'Parallel') continue;
+      if (name === 'Notify failure') continue;
+      expect(s.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `Failed at ${name}` }]);
+      const note = state(`Failed at ${name}`);
+      expect(note).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedStep', Next: 'Notify failure' });
+    }
+  });
+
+  it('fails the execution with the original error name after notifying, even when notifying fails', () => {
+    expect(state('Notify failure')).toMatchObject({ Next: 'Run failed', ResultPath: null });
+    expect(state('Notify failure').Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: 'Run failed' }]);
+    expect(state('Run failed')).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('retries only transient errors, with backoff and jitter, and gives every task a timeout', () => {
+    for (const [name, s] of allStates(definition)) {
+      if (s.Type !== 'Task') continue;
+      expect(s.TimeoutSeconds, name).toBe(900);
+      const retriedErrors = (s.Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals);
+      expect(retriedErrors, name).not.toContain('States.ALL');
+      expect(retriedErrors, name).not.toContain('DataQualityCheckFailed');
+      expect(retriedErrors, name).not.toContain('LoadErrorsExceeded');
+      expect(s.Retry, name).toContainEqual({
+        ErrorEquals: ['WarehouseThrottled'],
+        IntervalSeconds: 5,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      });
+    }
+  });
+
+  it('keeps SQL out of the definition: tasks name their step, the handler reads the file', () => {
+    expect(JSON.stringify(definition)).not.toMatch(/INSERT|SELECT/i);
+    expect(state('Build songplays').Parameters).toMatchObject({ step: 'songplays' });
+  });
+});
