@@ -2,7 +2,7 @@
 // so a failure leaves the warehouse as it was before the step.
 import type { HandlerDeps } from '../core/deps.ts';
 import { InvalidInput } from '../core/errors.ts';
-import { splitStatements } from '../core/sql-script.ts';
+import { splitStatements } from '../core/sql-tokens.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { SCHEMA_STEP } from '../../lib/pipelines/spec.ts';
 import { transformEvent } from './events.ts';

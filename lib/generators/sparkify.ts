@@ -7,9 +7,9 @@
 // Same options => byte-identical files. Only the seeded PRNG in ./random.ts is used.
 // Events are generated and written one day at a time (compact typed arrays, chunked writes).
 
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asciiJsonNullable, asciiJsonString, doubleMojibake, pyFloat } from './ascii-json.ts';
+import { asciiJsonNullable, asciiJsonString, doubleMojibake, flatAscii, pyFloat } from './ascii-json.ts';
 import { Rng } from './random.ts';
 
 export interface SparkifySampleOptions {
@@ -93,23 +93,28 @@ const USER_LOCATIONS = [
   'Omaha-Council Bluffs, NE-IA', 'Albany-Schenectady-Troy, NY', 'Bakersfield, CA', 'Red Bluff, CA',
   'Marinette, WI-MI', 'Elkhart-Goshen, IN', 'Janesville-Beloit, WI', 'Winston-Salem, NC', 'Tampa-St. Petersburg-Clearwater, FL',
 ];
+// As in the real logs, a userAgent carries literal surrounding double quotes exactly when it contains a
+// comma (a CSV-quoting artifact of the source): "\"Mozilla\/5.0 (...KHTML, like Gecko...)\"" but
+// "Mozilla\/5.0 (...) Gecko\/20100101 Firefox\/31.0".
 const USER_AGENTS = [
-  '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"',
-  '"Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/35.0.1916.153 Safari/537.36"',
-  '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.77.4 (KHTML, like Gecko) Version/7.0.5 Safari/537.77.4"',
-  '"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Ubuntu Chromium/36.0.1985.125 Chrome/36.0.1985.125 Safari/537.36"',
-  '"Mozilla/5.0 (Windows NT 6.1; WOW64; rv:31.0) Gecko/20100101 Firefox/31.0"',
-  '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.9; rv:31.0) Gecko/20100101 Firefox/31.0"',
-  '"Mozilla/5.0 (Windows NT 6.3; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"',
-  '"Mozilla/5.0 (iPhone; CPU iPhone OS 7_1_2 like Mac OS X) AppleWebKit/537.51.2 (KHTML, like Gecko) Version/7.0 Mobile/11D257 Safari/9537.53"',
-  '"Mozilla/5.0 (iPad; CPU OS 7_1_2 like Mac OS X) AppleWebKit/537.51.2 (KHTML, like Gecko) Version/7.0 Mobile/11D257 Safari/9537.53"',
-  '"Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.1; WOW64; Trident/6.0)"',
-  '"Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko"',
-  '"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:31.0) Gecko/20100101 Firefox/31.0"',
-  '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/37.0.2062.94 Safari/537.36"',
-  '"Mozilla/5.0 (Windows NT 5.1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/35.0.1916.153 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.77.4 (KHTML, like Gecko) Version/7.0.5 Safari/537.77.4',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Ubuntu Chromium/36.0.1985.125 Chrome/36.0.1985.125 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 6.1; WOW64; rv:31.0) Gecko/20100101 Firefox/31.0',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.9; rv:31.0) Gecko/20100101 Firefox/31.0',
+  'Mozilla/5.0 (Windows NT 6.3; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 7_1_2 like Mac OS X) AppleWebKit/537.51.2 (KHTML, like Gecko) Version/7.0 Mobile/11D257 Safari/9537.53',
+  'Mozilla/5.0 (iPad; CPU OS 7_1_2 like Mac OS X) AppleWebKit/537.51.2 (KHTML, like Gecko) Version/7.0 Mobile/11D257 Safari/9537.53',
+  'Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.1; WOW64; Trident/6.0)',
+  'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko',
+  'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:31.0) Gecko/20100101 Firefox/31.0',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/37.0.2062.94 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 5.1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36',
   'Mozilla/5.0 (Windows NT 6.1; WOW64; rv:32.0) Gecko/20100101 Firefox/32.0',
+  'Mozilla/5.0 (Windows NT 5.1; rv:31.0) Gecko/20100101 Firefox/31.0',
 ];
+const quoteUserAgent = (ua: string): string => (ua.includes(',') ? `"${ua}"` : ua);
 // [location, latitude, longitude]; null coordinates for places the source data has no geocode for
 const ARTIST_PLACES: readonly (readonly [string, number | null, number | null])[] = [
   ['Memphis, TN', 35.14968, -90.04892], ['London, England', 51.50632, -0.12714], ['New York, NY', 40.71455, -74.00712],
@@ -206,8 +211,8 @@ const P = {
 } as const;
 // per-mille weights of logged-in pages by level
 const COMMON_WEIGHTS: readonly (readonly [number, number])[] = [
-  [P.NextSong, 820], [P.Home, 36], [P.ThumbsUp, 40], [P.AddToPlaylist, 22], [P.AddFriend, 14], [P.ThumbsDown, 8],
-  [P.Logout, 13], [P.Settings, 6], [P.Help, 4], [P.About, 3], [P.SaveSettings, 1], [P.Error, 1],
+  [P.NextSong, 830], [P.Home, 18], [P.ThumbsUp, 40], [P.AddToPlaylist, 22], [P.AddFriend, 14], [P.ThumbsDown, 8],
+  [P.Logout, 11], [P.Settings, 6], [P.Help, 4], [P.About, 3], [P.SaveSettings, 1], [P.Error, 1],
 ];
 const FREE_WEIGHTS: readonly (readonly [number, number])[] = [...COMMON_WEIGHTS, [P.RollAdvert, 22], [P.Upgrade, 6], [P.SubmitUpgrade, 2]];
 const PAID_WEIGHTS: readonly (readonly [number, number])[] = [...COMMON_WEIGHTS, [P.Downgrade, 7], [P.SubmitDowngrade, 0.6]];
@@ -446,7 +451,7 @@ function playEntry(artist: string, title: string, lengthSec: number, catalogue: 
   return {
     artistJson: asciiJsonString(a),
     songJson: asciiJsonString(t),
-    lengthText: pyFloat(lengthSec),
+    lengthText: flatAscii(pyFloat(lengthSec)),
     lengthMs: Math.round(lengthSec * 1000),
     matches: catalogue && a === artist && t === title,
   };
@@ -488,15 +493,51 @@ function buildOutsidePool(rng: Rng, size: number, catalogue: Song[]): PlayEntry[
 // users
 
 interface User {
-  id: string;
   level: 0 | 1; // 0 free, 1 paid
-  /** `"firstName":..,"gender":..,` */
-  nameGender: string;
+  /** the constant pieces of the user's event lines (see eventLine) */
+  lines: LineParts;
+}
+
+/** Constant text between the variable fields of an event line, for one user (or for logged-out events). */
+interface LineParts {
+  /** `,"auth":..,"firstName":..,"gender":..,"itemInSession":` */
+  auth: string;
+  /** `,"lastName":..,"length":` */
   lastName: string;
   location: string;
   registration: string;
-  userAgent: string;
+  /** `,"userAgent":..,"userId":".."}` */
+  tail: string;
+  /** `,"level":..,"location":..,"method":..,"page":..,"registration":..,"sessionId":` by level * PAGES.length + page */
+  middle: (string | undefined)[];
 }
+
+function lineParts(auth: string, first: string, gender: string, lastName: string, location: string, registration: string, userAgent: string, userId: string): LineParts {
+  return {
+    auth: flatAscii(`,"auth":"${auth}","firstName":${first},"gender":${gender},"itemInSession":`),
+    lastName: flatAscii(`,"lastName":${lastName},"length":`),
+    location,
+    registration,
+    tail: flatAscii(`,"userAgent":${userAgent},"userId":"${userId}"}`),
+    middle: [],
+  };
+}
+
+const LOGGED_OUT_PARTS = lineParts('Logged Out', 'null', 'null', 'null', 'null', 'null', 'null', '');
+
+function middlePart(parts: LineParts, paid: number, page: number): string {
+  const key = paid * PAGES.length + page;
+  let text = parts.middle[key];
+  if (text === undefined) {
+    const def = PAGES[page] as PageDef;
+    text = flatAscii(`,"level":"${paid ? 'paid' : 'free'}","location":${parts.location},"method":"${def.method}","page":"${def.name}","registration":${parts.registration},"sessionId":`);
+    parts.middle[key] = text;
+  }
+  return text;
+}
+
+/** `,"status":..,"ts":` by page */
+const STATUS_PARTS = PAGES.map((p) => flatAscii(`,"status":${p.status},"ts":`));
 
 function buildUsers(rng: Rng, count: number, firstDayMs: number): { users: User[]; cum: Float64Array } {
   const users: User[] = [];
@@ -517,14 +558,12 @@ function buildUsers(rng: Rng, count: number, firstDayMs: number): { users: User[
     const first = rng.pick(female ? FEMALE_NAMES : MALE_NAMES);
     const paid = rng.chance(0.3);
     const registration = firstDayMs - 3_600_000 - rng.int(60 * DAY_MS);
+    const lastName = asciiJsonString(rng.pick(LAST_NAMES));
+    const location = asciiJsonString(rng.pick(USER_LOCATIONS));
+    const userAgent = asciiJsonString(quoteUserAgent(rng.pick(USER_AGENTS)));
     users.push({
-      id,
       level: paid ? 1 : 0,
-      nameGender: `"firstName":${asciiJsonString(first)},"gender":"${female ? 'F' : 'M'}",`,
-      lastName: asciiJsonString(rng.pick(LAST_NAMES)),
-      location: asciiJsonString(rng.pick(USER_LOCATIONS)),
-      registration: pyFloat(registration),
-      userAgent: asciiJsonString(rng.pick(USER_AGENTS)),
+      lines: lineParts('Logged In', asciiJsonString(first), female ? '"F"' : '"M"', lastName, location, pyFloat(registration), userAgent, id),
     });
     total += Math.exp(1.1 * rng.normal()) * (paid ? 2 : 1);
     cum[i] = total;
@@ -571,6 +610,52 @@ function allocate(rng: Rng, total: number, days: number, firstDayMs: number): nu
   const order = shares.map((s, i) => [s - Math.floor(s), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (let k = 0; left > 0; k = (k + 1) % order.length, left--) counts[(order[k] as readonly [number, number])[1]]! += 1;
   return counts;
+}
+
+const CHUNK_BYTES = 1 << 22;
+
+/**
+ * Writes ASCII lines into two alternating buffers, so that encoding the next chunk overlaps the write of
+ * the previous one; at most one write is pending at a time.
+ */
+class ChunkWriter {
+  private buf: Buffer;
+  private spare: Buffer;
+  private offset = 0;
+  private pending: Promise<unknown> | null = null;
+  written = 0;
+
+  constructor(
+    private readonly fh: FileHandle,
+    buffers: [Buffer, Buffer],
+  ) {
+    [this.buf, this.spare] = buffers;
+  }
+
+  newline(): void {
+    this.buf[this.offset++] = 0x0a;
+  }
+
+  /** Appends a line; returns true when the buffer is full enough to flush. */
+  add(line: string): boolean {
+    if (this.offset + line.length > this.buf.length) throw new Error('internal error: event line longer than the write buffer');
+    this.offset += this.buf.write(line, this.offset, 'latin1');
+    return this.offset >= CHUNK_BYTES;
+  }
+
+  async flush(): Promise<void> {
+    if (this.offset === 0) return;
+    await this.drain();
+    this.pending = this.fh.write(this.buf, 0, this.offset);
+    this.written += this.offset;
+    [this.buf, this.spare] = [this.spare, this.buf];
+    this.offset = 0;
+  }
+
+  async drain(): Promise<void> {
+    if (this.pending !== null) await this.pending;
+    this.pending = null;
+  }
 }
 
 function checkCount(name: string, value: number, min: number): void {
@@ -636,6 +721,7 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
     const evPage = new Uint8Array(maxBudget);
     const evFlags = new Uint8Array(maxBudget); // bit 0 logged out, bit 1 paid
     const evSong = new Int32Array(maxBudget); // >= 0 catalogue index, < 0: -(outside index) - 1
+    const buffers: [Buffer, Buffer] = [Buffer.allocUnsafe(CHUNK_BYTES + 65_536), Buffer.allocUnsafe(CHUNK_BYTES + 65_536)];
     let sessionId = 1 + rng.int(40);
     let needUpgrade = true;
     let needDowngrade = true;
@@ -665,7 +751,9 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
         const last = s === lengths.length - 1;
         const L = (lengths[s] as number) + carry;
         carry = 0;
-        let start = Math.min(dayStart + (starts[s] as number), dayEnd - 1 - L);
+        // leave room for the session's expected duration, so that few sessions get squeezed at midnight
+        const room = DAY_MS - Math.min(DAY_MS / 2, L * 190_000);
+        let start = Math.min(dayStart + Math.floor(((starts[s] as number) * room) / DAY_MS), dayEnd - 1 - L);
         let u = 0;
         let free = false;
         for (let tries = 0; tries < 12 && !free; tries++) {
@@ -680,7 +768,7 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
         }
         const user = users[u] as User;
         const r = rng.float();
-        const kind = r < 0.03 ? 2 : r < 0.08 ? 1 : 0; // 2 logged-out only, 1 starts logged out then logs in, 0 logged in
+        const kind = r < 0.018 ? 2 : r < 0.05 ? 1 : 0; // 2 logged-out only, 1 starts logged out then logs in, 0 logged in
         let loggedIn = kind === 0;
         let preLogin = kind === 1 ? rng.int(3) : 0;
         let afterLogin = false;
@@ -708,7 +796,7 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
           } else if (!loggedIn) {
             // after a logout the session usually ends soon (the last session of the day never ends early,
             // so that the day gets exactly its share of events)
-            if (afterLogout && !last && rng.chance(0.45)) {
+            if (afterLogout && !last && rng.chance(0.55)) {
               carry = L - i;
               break;
             }
@@ -729,7 +817,7 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
             }
           } else {
             const level = user.level;
-            if ((i === 0 && rng.chance(0.45)) || (afterLogin && rng.chance(0.7))) page = P.Home;
+            if ((i === 0 && rng.chance(0.3)) || (afterLogin && rng.chance(0.7))) page = P.Home;
             else if (prevPage === P.Settings && rng.chance(0.25)) page = P.SaveSettings;
             else if (prevPage === P.Upgrade && level === 0 && rng.chance(0.3)) page = P.SubmitUpgrade;
             else if (prevPage === P.Downgrade && level === 1 && rng.chance(0.08)) page = P.SubmitDowngrade;
@@ -787,17 +875,16 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
       }
       const fh = await open(join(dir, `${date}-events.json`), 'w');
       try {
-        let chunk = '';
+        const out = new ChunkWriter(fh, buffers);
         for (let j = 0; j < n; j++) {
           const e = order[j] as number;
-          const pageDef = PAGES[evPage[e] as number] as PageDef;
+          const page = evPage[e] as number;
           const user = users[evUser[e] as number] as User;
           const flags = evFlags[e] as number;
-          const level = flags & 2 ? 'paid' : 'free';
           let artist = 'null';
           let songText = 'null';
           let length = 'null';
-          if (evPage[e] === P.NextSong) {
+          if (page === P.NextSong) {
             const sIdx = evSong[e] as number;
             const play = (sIdx >= 0 ? catalogPlays[sIdx] : outsidePlays[-sIdx - 1]) as PlayEntry;
             artist = play.artistJson;
@@ -806,24 +893,20 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
             summary.nextSongEvents++;
             if (play.matches) summary.matchedNextSongEvents++;
           }
-          let line: string;
+          let parts = user.lines;
           if (flags & 1) {
             summary.loggedOutEvents++;
-            line = `{"artist":${artist},"auth":"Logged Out","firstName":null,"gender":null,"itemInSession":${evItem[e]},"lastName":null,"length":${length},"level":"${level}","location":null,"method":"${pageDef.method}","page":"${pageDef.name}","registration":null,"sessionId":${evSession[e]},"song":${songText},"status":${pageDef.status},"ts":${evTs[e]},"userAgent":null,"userId":""}`;
-          } else {
-            line = `{"artist":${artist},"auth":"Logged In",${user.nameGender}"itemInSession":${evItem[e]},"lastName":${user.lastName},"length":${length},"level":"${level}","location":${user.location},"method":"${pageDef.method}","page":"${pageDef.name}","registration":${user.registration},"sessionId":${evSession[e]},"song":${songText},"status":${pageDef.status},"ts":${evTs[e]},"userAgent":${user.userAgent},"userId":"${user.id}"}`;
+            parts = LOGGED_OUT_PARTS;
           }
-          chunk += j === 0 ? line : '\n' + line;
-          if (chunk.length >= 1 << 21) {
-            bytes += chunk.length;
-            await fh.write(chunk, null, 'latin1');
-            chunk = '';
-          }
+          const line =
+            '{"artist":' + artist + parts.auth + evItem[e] + parts.lastName + length + middlePart(parts, flags >> 1, page) +
+            evSession[e] + ',"song":' + songText + (STATUS_PARTS[page] as string) + evTs[e] + parts.tail;
+          if (j > 0) out.newline();
+          if (out.add(line)) await out.flush();
         }
-        if (chunk.length > 0) {
-          bytes += chunk.length;
-          await fh.write(chunk, null, 'latin1');
-        }
+        await out.flush();
+        await out.drain();
+        bytes += out.written;
       } finally {
         await fh.close();
       }

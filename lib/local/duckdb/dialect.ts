@@ -3,125 +3,23 @@
 // identifiers and comments is never touched. CREATE TABLE is the only statement parsed structurally;
 // other statements get token-level rewrites, and Redshift-only functions come from DIALECT_SETUP macros.
 import { InvalidInput } from '../../../lambdas/core/errors.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Tokenizer
-
-type TokenKind = 'string' | 'quoted' | 'comment' | 'word' | 'punct' | 'space';
-
-interface Token {
-  readonly kind: TokenKind;
-  readonly text: string;
-}
-
-const SPACE = /\s+/y;
-const LINE_COMMENT = /--[^\n]*/y;
-const WORD = /[\p{L}\p{N}_][\p{L}\p{N}_$]*/uy;
-const DOLLAR_TAG = /\$(?:[A-Za-z_]\w*)?\$/y;
-
-/** Splits SQL into tokens whose texts concatenate back to the input exactly. */
-function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let at = 0;
-  while (at < sql.length) {
-    const token = scanToken(sql, at);
-    tokens.push(token);
-    at += token.text.length;
-  }
-  return tokens;
-}
-
-function scanToken(sql: string, at: number): Token {
-  const char = sql[at]!;
-  const next = sql[at + 1];
-  if (char === "'") return { kind: 'string', text: sql.slice(at, closeQuote(sql, at, "'", 'string literal')) };
-  if (char === '"') return { kind: 'quoted', text: sql.slice(at, closeQuote(sql, at, '"', 'quoted identifier')) };
-  if (char === '-' && next === '-') return { kind: 'comment', text: matchAt(LINE_COMMENT, sql, at)! };
-  if (char === '/' && next === '*') {
-    const end = sql.indexOf('*/', at + 2);
-    if (end < 0) throw new InvalidInput(`unterminated /* comment at offset ${at}`);
-    return { kind: 'comment', text: sql.slice(at, end + 2) };
-  }
-  if (char === ':' && next === ':') return { kind: 'punct', text: '::' };
-  const dollarTag = char === '$' ? matchAt(DOLLAR_TAG, sql, at) : undefined;
-  if (dollarTag !== undefined) {
-    const end = sql.indexOf(dollarTag, at + dollarTag.length);
-    if (end < 0) throw new InvalidInput(`unterminated ${dollarTag}-quoted string at offset ${at}`);
-    return { kind: 'string', text: sql.slice(at, end + dollarTag.length) };
-  }
-  const space = matchAt(SPACE, sql, at);
-  if (space !== undefined) return { kind: 'space', text: space };
-  const word = matchAt(WORD, sql, at);
-  if (word !== undefined) return { kind: 'word', text: word };
-  return { kind: 'punct', text: char };
-}
-
-function matchAt(pattern: RegExp, sql: string, at: number): string | undefined {
-  pattern.lastIndex = at;
-  return pattern.exec(sql)?.[0];
-}
-
-/** Index just past the quote closing the one at `start`; a doubled quote is an escaped quote. */
-function closeQuote(sql: string, start: number, quote: string, what: string): number {
-  let from = start + 1;
-  for (;;) {
-    const end = sql.indexOf(quote, from);
-    if (end < 0) throw new InvalidInput(`unterminated ${what} at offset ${start}`);
-    if (sql[end + 1] !== quote) return end + 1;
-    from = end + 2;
-  }
-}
-
-function isSignificant(token: Token): boolean {
-  return token.kind !== 'space' && token.kind !== 'comment';
-}
-
-function isPunct(token: Token | undefined, text: string): boolean {
-  return token?.kind === 'punct' && token.text === text;
-}
-
-function isKeyword(token: Token | undefined, ...words: string[]): boolean {
-  return token?.kind === 'word' && words.includes(token.text.toUpperCase());
-}
-
-function render(tokens: readonly Token[]): string {
-  return tokens.map((t) => t.text).join('');
-}
-
-/** Drops whitespace and comments at both ends. */
-function trimTokens(tokens: readonly Token[]): Token[] {
-  const first = tokens.findIndex(isSignificant);
-  if (first < 0) return [];
-  return tokens.slice(first, tokens.findLastIndex(isSignificant) + 1);
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+import {
+  isKeyword,
+  isPunct,
+  isSignificant,
+  render,
+  splitStatements,
+  splitTokens,
+  tokenize,
+  trimTokens,
+  type Token,
+} from '../../../lambdas/core/sql-tokens.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Statements
 
-/**
- * Splits a Redshift SQL script on the `;` that end statements, ignoring any inside string literals,
- * quoted identifiers and comments. Each statement comes back trimmed of surrounding whitespace and
- * comments; statements that are empty or only comments are dropped. The last statement may omit `;`.
- * @throws InvalidInput on an unterminated string, quoted identifier or block comment.
- */
-export function splitStatements(script: string): string[] {
-  return splitTokens(tokenize(script)).map(render);
-}
-
-function splitTokens(tokens: readonly Token[]): Token[][] {
-  const statements: Token[][] = [];
-  let start = 0;
-  for (let i = 0; i <= tokens.length; i++) {
-    if (i < tokens.length && !isPunct(tokens[i], ';')) continue;
-    const statement = trimTokens(tokens.slice(start, i));
-    if (statement.length > 0) statements.push(statement);
-    start = i + 1;
-  }
-  return statements;
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /**
@@ -196,7 +94,7 @@ function rewriteExpressions(tokens: readonly Token[]): Token[] {
     if (follower !== undefined) quoteDatepart(out, i, follower);
     else if (isKeyword(token, 'SYSDATE') && !isPunct(out[previousSignificant(out, i)], '.')) {
       out[i] = { kind: 'word', text: 'current_timestamp::TIMESTAMP' };
-    } else if (isPunct(token, ':') && /^[A-Za-z_]/.test(out[i + 1]?.kind === 'word' ? out[i + 1]!.text : '')) {
+    } else if (isPunct(token, ':') && isParameterName(out[i + 1])) {
       out[i] = { kind: 'punct', text: '$' };
     }
   }
@@ -214,6 +112,11 @@ function quoteDatepart(tokens: Token[], at: number, follower: string): void {
   const name = token.kind === 'string' ? token.text.slice(1, -1) : token.kind === 'word' ? token.text : undefined;
   const part = name === undefined ? undefined : DATEPARTS.get(name.toLowerCase());
   if (part !== undefined) tokens[arg] = { kind: 'string', text: sqlString(part) };
+}
+
+/** The word right after a lone `:` (never `::`, a separate token) names a parameter unless it is a number. */
+function isParameterName(token: Token | undefined): boolean {
+  return token?.kind === 'word' && !/^\p{N}/u.test(token.text);
 }
 
 function nextSignificant(tokens: readonly Token[], after: number): number {
@@ -283,6 +186,13 @@ class Cursor {
     return render(this.tokens.slice(this.positions[from], this.positions[to - 1]! + 1));
   }
 
+  /** Original text of everything left; consumes it. */
+  rest(): string {
+    const from = this.at;
+    this.at = this.positions.length;
+    return this.text(from, this.at);
+  }
+
   /** Skips a parenthesised group, nested parentheses included; returns the significant tokens inside. */
   group(): Token[] {
     this.expectPunct('(');
@@ -297,7 +207,8 @@ class Cursor {
 
   fail(problem: string, at = this.at): never {
     const near = this.peek(at - this.at)?.text;
-    throw new InvalidInput(`cannot translate CREATE TABLE (${problem}${near ? ` near "${near}"` : ''}): ${this.statement}`);
+    const where = near ? ` near "${near}"` : '';
+    throw new InvalidInput(`cannot translate CREATE TABLE (${problem}${where}): ${this.statement}`);
   }
 }
 
@@ -323,7 +234,8 @@ interface Column {
 function isCreateTable(tokens: readonly Token[]): boolean {
   const words = tokens.filter(isSignificant).slice(0, 4);
   const table = words.findIndex((t) => isKeyword(t, 'TABLE'));
-  return isKeyword(words[0], 'CREATE') && table > 0 && words.slice(1, table).every((t) => isKeyword(t, 'TEMP', 'TEMPORARY', 'LOCAL'));
+  const modifiers = words.slice(1, table);
+  return isKeyword(words[0], 'CREATE') && table > 0 && modifiers.every((t) => isKeyword(t, 'TEMP', 'TEMPORARY', 'LOCAL'));
 }
 
 function translateCreateTable(tokens: readonly Token[]): string[] {
@@ -342,7 +254,9 @@ function translateCreateTable(tokens: readonly Token[]): string[] {
   if (!cursor.done()) cursor.fail('unexpected text after the column list');
   const sequences = columns.flatMap((c) => (c.identity ? [createSequence(name, c, temporary)] : []));
   const definitions = columns.map((c) => `  ${columnDefinition(name, c)}`);
-  const comments = columns.map((c) => `COMMENT ON COLUMN ${renderName(name)}.${c.name.text} IS ${sqlString(c.type.redshift)}`);
+  const comments = columns.map(
+    (c) => `COMMENT ON COLUMN ${renderName(name)}.${c.name.text} IS ${sqlString(c.type.redshift)}`,
+  );
   return [...sequences, `${head} (\n${definitions.join(',\n')}\n)`, ...comments];
 }
 
@@ -350,10 +264,8 @@ function translateCreateTable(tokens: readonly Token[]): string[] {
 function translateCreateTableAs(cursor: Cursor, head: string): string {
   skipTableAttributes(cursor);
   cursor.expect('AS');
-  const query = cursor.position;
   if (cursor.done()) cursor.fail('expected a query after AS');
-  while (!cursor.done()) cursor.next();
-  return `${head} AS ${cursor.text(query, cursor.position)}`;
+  return `${head} AS ${cursor.rest()}`;
 }
 
 function readName(cursor: Cursor): QualifiedName {
@@ -393,7 +305,7 @@ function readTableElements(cursor: Cursor): Column[] {
   cursor.expectPunct('(');
   const columns: Column[] = [];
   const primaryKey = new Set<string>();
-  do {
+  for (;;) {
     if (cursor.accept('CONSTRAINT')) readIdentifier(cursor);
     if (cursor.accept('PRIMARY', 'KEY')) readNameList(cursor).forEach((c) => primaryKey.add(c));
     else if (cursor.accept('UNIQUE')) readNameList(cursor);
@@ -402,7 +314,9 @@ function readTableElements(cursor: Cursor): Column[] {
       skipReferences(cursor);
     } else if (isKeyword(cursor.peek(), 'LIKE')) cursor.fail('CREATE TABLE … (LIKE …) is not supported');
     else columns.push(readColumn(cursor));
-  } while (isPunct(cursor.peek(), ',') && cursor.next());
+    if (!isPunct(cursor.peek(), ',')) break;
+    cursor.next();
+  }
   cursor.expectPunct(')');
   if (columns.length === 0) cursor.fail('no columns');
   for (const key of primaryKey) {
@@ -427,19 +341,28 @@ function skipReferences(cursor: Cursor): void {
 }
 
 /** Column attributes that end a DEFAULT expression. */
-const COLUMN_ATTRIBUTES = ['NOT', 'NULL', 'DEFAULT', 'IDENTITY', 'GENERATED', 'ENCODE', 'DISTKEY', 'SORTKEY', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'COLLATE'];
+const COLUMN_ATTRIBUTES = [
+  ...['NOT', 'NULL', 'DEFAULT', 'IDENTITY', 'GENERATED', 'ENCODE'],
+  ...['DISTKEY', 'SORTKEY', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'COLLATE'],
+];
+
+/** NULL is the default anyway; DISTKEY and SORTKEY only place data; UNIQUE is a key constraint (see above). */
+const IGNORED_COLUMN_ATTRIBUTES = ['NULL', 'DISTKEY', 'SORTKEY', 'UNIQUE'];
 
 function readColumn(cursor: Cursor): Column {
   const column: Column = { name: readIdentifier(cursor), type: readType(cursor), notNull: false };
   while (!cursor.done() && !isPunct(cursor.peek(), ',') && !isPunct(cursor.peek(), ')')) {
     if (cursor.accept('NOT', 'NULL') || cursor.accept('PRIMARY', 'KEY')) column.notNull = true;
-    else if (cursor.accept('NULL') || cursor.accept('DISTKEY') || cursor.accept('SORTKEY') || cursor.accept('UNIQUE')) continue;
     else if (cursor.accept('ENCODE')) cursor.next();
     else if (isKeyword(cursor.peek(), 'REFERENCES')) skipReferences(cursor);
     else if (cursor.accept('DEFAULT')) column.defaultSql = readDefault(cursor);
-    else if (cursor.accept('IDENTITY') || cursor.accept('GENERATED', 'BY', 'DEFAULT', 'AS', 'IDENTITY')) column.identity = readIdentity(cursor);
+    else if (cursor.accept('IDENTITY') || cursor.accept('GENERATED', 'BY', 'DEFAULT', 'AS', 'IDENTITY')) {
+      column.identity = readIdentity(cursor);
+    }
     else if (cursor.accept('COLLATE')) column.collate = readCollation(cursor);
-    else cursor.fail(`unsupported attribute of column ${column.name.text}`);
+    else if (!IGNORED_COLUMN_ATTRIBUTES.some((word) => cursor.accept(word))) {
+      cursor.fail(`unsupported attribute of column ${column.name.text}`);
+    }
   }
   return column;
 }
@@ -451,17 +374,20 @@ function readDefault(cursor: Cursor): string {
     const token = cursor.next();
     if (isPunct(token, '(')) depth++;
     if (isPunct(token, ')')) depth--;
-  } while (
-    !cursor.done() &&
-    (depth > 0 || !(isPunct(cursor.peek(), ',') || isPunct(cursor.peek(), ')') || isKeyword(cursor.peek(), ...COLUMN_ATTRIBUTES)))
-  );
+  } while (!cursor.done() && (depth > 0 || !endsDefault(cursor.peek())));
   return cursor.text(start, cursor.position);
+}
+
+function endsDefault(token: Token | undefined): boolean {
+  return isPunct(token, ',') || isPunct(token, ')') || isKeyword(token, ...COLUMN_ATTRIBUTES);
 }
 
 function readIdentity(cursor: Cursor): { seed: bigint; step: bigint } {
   const text = cursor.group().map((t) => t.text).join('');
   const match = /^(-?\d+),(-?\d+)$/.exec(text);
-  if (!match || BigInt(match[2]!) === 0n) cursor.fail(`IDENTITY needs (seed, step) with a non-zero step, got (${text})`);
+  if (!match || BigInt(match[2]!) === 0n) {
+    cursor.fail(`IDENTITY needs (seed, step) with a non-zero step, got (${text})`);
+  }
   return { seed: BigInt(match[1]!), step: BigInt(match[2]!) };
 }
 
@@ -478,34 +404,54 @@ function skipTableAttributes(cursor: Cursor): void {
   for (;;) {
     if (cursor.accept('DISTSTYLE') || cursor.accept('BACKUP')) cursor.next();
     else if (cursor.accept('DISTKEY')) cursor.group();
-    else if (cursor.accept('ENCODE', 'AUTO') || cursor.accept('SORTKEY', 'AUTO')) continue;
-    else if (cursor.accept('SORTKEY') || cursor.accept('COMPOUND', 'SORTKEY') || cursor.accept('INTERLEAVED', 'SORTKEY')) cursor.group();
-    else return;
+    else if (cursor.accept('COMPOUND', 'SORTKEY') || cursor.accept('INTERLEAVED', 'SORTKEY')) cursor.group();
+    else if (cursor.accept('SORTKEY')) {
+      if (!cursor.accept('AUTO')) cursor.group();
+    } else if (!cursor.accept('ENCODE', 'AUTO')) return;
   }
 }
 
-/** Redshift type names (aliases included) → canonical Redshift name and DuckDB type. */
-const TYPES: ReadonlyMap<string, { canonical: string; duckdb: string }> = new Map(
-  [
-    ['SMALLINT', 'SMALLINT', 'SMALLINT INT2'],
-    ['INTEGER', 'INTEGER', 'INTEGER INT INT4'],
-    ['BIGINT', 'BIGINT', 'BIGINT INT8'],
-    ['DECIMAL', 'DECIMAL', 'DECIMAL NUMERIC'],
-    ['REAL', 'REAL', 'REAL FLOAT4'],
-    // Redshift's FLOAT is 8 bytes; DuckDB's FLOAT is 4.
-    ['DOUBLE PRECISION', 'DOUBLE', 'DOUBLE_PRECISION FLOAT8 FLOAT'],
-    ['BOOLEAN', 'BOOLEAN', 'BOOLEAN BOOL'],
-    ['CHAR', 'VARCHAR', 'CHAR CHARACTER NCHAR BPCHAR'],
-    ['VARCHAR', 'VARCHAR', 'VARCHAR CHARACTER_VARYING NVARCHAR TEXT'],
-    ['DATE', 'DATE', 'DATE'],
-    ['TIMESTAMP', 'TIMESTAMP', 'TIMESTAMP'],
-    ['TIMESTAMPTZ', 'TIMESTAMPTZ', 'TIMESTAMPTZ'],
-    ['TIME', 'TIME', 'TIME'],
-    ['TIMETZ', 'TIMETZ', 'TIMETZ'],
-    ['SUPER', 'JSON', 'SUPER'],
-  ].flatMap(([canonical, duckdb, names]) =>
-    names!.split(' ').map((n): [string, { canonical: string; duckdb: string }] => [n.replace('_', ' '), { canonical: canonical!, duckdb: duckdb! }]),
-  ),
+/** Redshift type aliases → the canonical Redshift name. */
+const TYPE_ALIASES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    INT2: 'SMALLINT',
+    INT: 'INTEGER',
+    INT4: 'INTEGER',
+    INT8: 'BIGINT',
+    NUMERIC: 'DECIMAL',
+    FLOAT4: 'REAL',
+    FLOAT8: 'DOUBLE PRECISION',
+    FLOAT: 'DOUBLE PRECISION',
+    BOOL: 'BOOLEAN',
+    CHARACTER: 'CHAR',
+    NCHAR: 'CHAR',
+    BPCHAR: 'CHAR',
+    'CHARACTER VARYING': 'VARCHAR',
+    NVARCHAR: 'VARCHAR',
+    TEXT: 'VARCHAR',
+  }),
+);
+
+/** Canonical Redshift type → DuckDB type. Lengths are not declared: the column comment keeps them. */
+const DUCKDB_TYPES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    SMALLINT: 'SMALLINT',
+    INTEGER: 'INTEGER',
+    BIGINT: 'BIGINT',
+    DECIMAL: 'DECIMAL',
+    REAL: 'REAL',
+    // Redshift's FLOAT is FLOAT8; DuckDB's FLOAT is 4 bytes, so the DuckDB name is always DOUBLE.
+    'DOUBLE PRECISION': 'DOUBLE',
+    BOOLEAN: 'BOOLEAN',
+    CHAR: 'VARCHAR',
+    VARCHAR: 'VARCHAR',
+    DATE: 'DATE',
+    TIMESTAMP: 'TIMESTAMP',
+    TIMESTAMPTZ: 'TIMESTAMPTZ',
+    TIME: 'TIME',
+    TIMETZ: 'TIMETZ',
+    SUPER: 'JSON',
+  }),
 );
 
 /** Redshift's defaults: bare CHAR is CHAR(1), BPCHAR is CHAR(256), VARCHAR and TEXT are VARCHAR(256). */
@@ -514,18 +460,20 @@ const MAX_LENGTH: Readonly<Record<string, number>> = { CHAR: 4096, VARCHAR: 6553
 
 function readType(cursor: Cursor): ColumnType {
   const spelled = readTypeName(cursor);
-  const type = TYPES.get(spelled);
-  if (type === undefined) cursor.fail(`unsupported column type ${spelled}`, cursor.position - 1);
+  const canonical = TYPE_ALIASES.get(spelled) ?? spelled;
+  const duckdb = DUCKDB_TYPES.get(canonical);
+  if (duckdb === undefined) cursor.fail(`unsupported column type ${spelled}`, cursor.position - 1);
   const args = isPunct(cursor.peek(), '(')
     ? cursor
         .group()
         .filter((t) => !isPunct(t, ','))
         .map((t) => t.text.toUpperCase())
     : [];
-  const { canonical, duckdb } = type;
   if (canonical === 'CHAR' || canonical === 'VARCHAR') {
     const length = args[0] === 'MAX' ? MAX_LENGTH[canonical] : Number(args[0] ?? DEFAULT_LENGTH[spelled] ?? 256);
-    if (args.length > 1 || !Number.isInteger(length)) cursor.fail(`bad length for ${spelled}: (${args.join(',')})`);
+    if (args.length > 1 || length === undefined || !(Number.isInteger(length) && length > 0)) {
+      cursor.fail(`bad length for ${spelled}: (${args.join(',')})`);
+    }
     return { redshift: `${canonical}(${length})`, duckdb };
   }
   if (canonical === 'DECIMAL') {
@@ -539,7 +487,10 @@ function readType(cursor: Cursor): ColumnType {
   return { redshift: canonical, duckdb };
 }
 
-/** Reads a type name, joining the multi-word ones: DOUBLE PRECISION, CHARACTER VARYING, TIME[STAMP] WITH[OUT] TIME ZONE. */
+/**
+ * Reads a type name, joining the multi-word ones: DOUBLE PRECISION, CHARACTER VARYING,
+ * TIME[STAMP] WITH[OUT] TIME ZONE.
+ */
 function readTypeName(cursor: Cursor): string {
   const first = cursor.next();
   if (first.kind !== 'word') cursor.fail('expected a column type', cursor.position - 1);
@@ -562,7 +513,8 @@ function sequenceName(table: QualifiedName, column: Column): string {
 function createSequence(table: QualifiedName, column: Column, temporary: boolean): string {
   const { seed, step } = column.identity!;
   const bound = step > 0n ? `MINVALUE ${seed}` : `MAXVALUE ${seed}`;
-  return `CREATE ${temporary ? 'TEMP ' : ''}SEQUENCE IF NOT EXISTS ${sequenceName(table, column)} START ${seed} INCREMENT ${step} ${bound}`;
+  const create = `CREATE ${temporary ? 'TEMP ' : ''}SEQUENCE IF NOT EXISTS ${sequenceName(table, column)}`;
+  return `${create} START ${seed} INCREMENT ${step} ${bound}`;
 }
 
 function columnDefinition(table: QualifiedName, column: Column): string {
@@ -587,7 +539,7 @@ function jsonPointer(keys: readonly string[]): string {
 }
 
 const JSON_PATH_OVERLOADS = [['k1'], ['k1', 'k2'], ['k1', 'k2', 'k3']]
-  .map((keys) => `(json, ${keys.join(', ')}) AS json_extract_string(json, ${jsonPointer(keys)})`)
+  .map((keys) => `(doc, ${keys.join(', ')}) AS json_extract_string(doc, ${jsonPointer(keys)})`)
   .join(',\n  ');
 
 /**
@@ -609,11 +561,13 @@ export const DIALECT_SETUP: readonly string[] = [
   "CREATE OR REPLACE TEMP MACRO getdate() AS date_trunc('second', current_timestamp::TIMESTAMP)",
   // Always a TIMESTAMP, even from a DATE; adding months clamps to the month's end (Jan 31 + 1 month = Feb 29).
   "CREATE OR REPLACE TEMP MACRO dateadd(part, n, ts) AS CAST(ts AS TIMESTAMP) + n * CAST('1 ' || part AS INTERVAL)",
+  // Shifting a day forward makes DuckDB's Monday-based date_trunc('week') start weeks on Sunday.
   `CREATE OR REPLACE TEMP MACRO datediff(part, a, b) AS CASE
-    WHEN part = 'week' THEN date_diff('day', date_trunc('week', CAST(a AS DATE) + 1), date_trunc('week', CAST(b AS DATE) + 1)) // 7
+    WHEN part = 'week'
+      THEN date_diff('day', date_trunc('week', CAST(a AS DATE) + 1), date_trunc('week', CAST(b AS DATE) + 1)) // 7
     ELSE date_diff(part, CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP)) END`,
   'CREATE OR REPLACE TEMP MACRO nvl(a, b) AS coalesce(a, b), (a, b, c) AS coalesce(a, b, c)',
-  'CREATE OR REPLACE TEMP MACRO nvl2(expr, not_null, if_null) AS CASE WHEN expr IS NOT NULL THEN not_null ELSE if_null END',
+  'CREATE OR REPLACE TEMP MACRO nvl2(expr, if_set, if_null) AS CASE WHEN expr IS NOT NULL THEN if_set ELSE if_null END',
   // NULL when the path does not exist, as in Redshift; nested objects and arrays come back as JSON text.
   `CREATE OR REPLACE TEMP MACRO json_extract_path_text${JSON_PATH_OVERLOADS}`,
 ];

@@ -26,8 +26,11 @@ describe('renderCopySql', () => {
   });
 
   it("uses IAM_ROLE default, JSON 'auto' and the defaults when nothing else is given", () => {
-    expect(render({ table: 'staging_songs', from: 's3://bkt/song_data/', format: { kind: 'json', paths: 'auto' } })).toBe(
-      "COPY staging_songs FROM 's3://bkt/song_data/' IAM_ROLE default FORMAT AS JSON 'auto' TIMEFORMAT 'auto' MAXERROR 0",
+    const auto = { kind: 'json', paths: 'auto' } as const;
+    const sql = render({ table: 'staging_songs', from: 's3://bkt/song_data/', format: auto });
+    expect(sql).toBe(
+      "COPY staging_songs FROM 's3://bkt/song_data/' IAM_ROLE default FORMAT AS JSON 'auto' TIMEFORMAT 'auto' " +
+        'MAXERROR 0',
     );
   });
 

@@ -25,7 +25,7 @@ describe('local state machine definition', () => {
     const handlers = Object.fromEntries(
       HANDLER_NAMES.map((name) => [name, Object.assign(async () => name, { handlerName: name })]),
     ) as unknown as Record<HandlerName, TaskHandler & { handlerName: string }>;
-    const bound = bindTaskStates(definition, handlers) as Record<string, { handlerName: string }>;
+    const bound = bindTaskStates(definition, handlers) as unknown as Record<string, { handlerName: string }>;
     const taskNames = allStates(definition).filter(([, s]) => s.Type === 'Task').map(([n]) => n);
     expect(Object.keys(bound).sort()).toEqual(taskNames.sort());
     expect(bound['Stage staging_songs']!.handlerName).toBe('stage');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../../lambdas/core/sql-script.ts';
+import { splitStatements } from '../../../lambdas/core/sql-tokens.ts';
 
 describe('splitStatements', () => {
   it('splits on semicolons and trims, keeping a last statement without one', () => {
@@ -10,12 +10,18 @@ describe('splitStatements', () => {
     const script = `INSERT INTO t VALUES ('a;b', 'it''s; fine'); SELECT "odd;name" FROM t -- trailing; comment\n; /* x; y */ SELECT 2;`;
     expect(splitStatements(script)).toEqual([
       `INSERT INTO t VALUES ('a;b', 'it''s; fine')`,
-      `SELECT "odd;name" FROM t -- trailing; comment`,
-      '/* x; y */ SELECT 2',
+      `SELECT "odd;name" FROM t`,
+      'SELECT 2',
     ]);
   });
 
-  it('drops empty and comment-only statements', () => {
+  it('drops empty and comment-only statements and trims comments around a statement', () => {
     expect(splitStatements('-- header only\n;;  ;\n/* block */;')).toEqual([]);
+  });
+});
+
+describe('splitStatements on bad input', () => {
+  it('refuses an unterminated string instead of guessing where it ends', () => {
+    expect(() => splitStatements("SELECT 'abc; SELECT 2")).toThrow(/unterminated string/);
   });
 });

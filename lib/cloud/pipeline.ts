@@ -1,0 +1,269 @@
+// Pipeline: one spec, deployed. Six Lambda functions (one per handler name, all from the single
+// entry lambdas/aws/entry.ts, bundled locally by esbuild with the sql/ folder beside the bundle)
+// and the Step Functions state machine PipelineDefinition builds from the spec, with logging,
+// X-Ray tracing and an overall timeout. Each function has its own role holding only what its
+// handler does: plan lists the landing prefixes and writes manifests; stage, transform, check and
+// summarize drive the workgroup through the Redshift Data API; notify publishes to the alert topic.
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { PipelineSpec } from '../pipelines/spec.ts';
+import { PROJECT_ROOT, SQL_ROOT } from '../local/project-paths.ts';
+import { HANDLER_NAMES, type HandlerName } from '../../lambdas/handlers/index.ts';
+import { WORK_PREFIXES } from './data-buckets.ts';
+import { PipelineDefinition } from './pipeline-definition.ts';
+import { flatArn } from './nag-findings.ts';
+import type { Warehouse } from './warehouse.ts';
+
+/** The one Lambda entry file; its named exports are the handler names. */
+export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambdas/aws/entry.ts');
+
+/** What each handler touches, hence what its role may do. */
+const HANDLER_ACCESS: Readonly<Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'alerts'>> = {
+  plan: 'landing-and-manifests',
+  stage: 'warehouse',
+  transform: 'warehouse',
+  check: 'warehouse',
+  summarize: 'warehouse',
+  notify: 'alerts',
+};
+
+/** Lets the ESM bundle `require` Node built-ins for dependencies that are still CommonJS. */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface PipelineProps {
+  readonly spec: PipelineSpec;
+  /** Prefix of physical names, e.g. 'redline-dev'; the state machine is named `<prefix>-<pipeline>`. */
+  readonly namePrefix: string;
+  readonly warehouse: Warehouse;
+  readonly landingBucket: s3.IBucket;
+  readonly workBucket: s3.IBucket;
+  /** Topic the notify task publishes failure alerts to. */
+  readonly alertTopic: sns.ITopic;
+  /**
+   * The Lambda entry file.
+   * @default lambdas/aws/entry.ts
+   */
+  readonly entry?: string;
+  /**
+   * The SQL folder copied beside the bundle as `sql/`.
+   * @default the project's sql/ folder
+   */
+  readonly sqlDir?: string;
+  /**
+   * Memory of each function, in MB. The tasks mostly wait on the Data API.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of each function; equals PipelineDefinition's task timeout so neither cuts the other off.
+   * @default 15 minutes
+   */
+  readonly functionTimeout?: Duration;
+  /**
+   * Retention of the function and state machine log groups.
+   * @default three months
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class Pipeline extends Construct {
+  readonly spec: PipelineSpec;
+  /** `<namePrefix>-<pipeline>`, known at synth time (unlike the state machine's ARN token). */
+  readonly stateMachineName: string;
+  readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    this.spec = props.spec;
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const stateMachineName = `${props.namePrefix}-${props.spec.name}`;
+    this.stateMachineName = stateMachineName;
+    const stateMachineArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const environment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: `redline-${props.spec.name}`,
+      REDLINE_WORKGROUP: props.warehouse.workgroupName,
+      REDLINE_DATABASE: props.warehouse.databaseName,
+      REDLINE_LANDING_BUCKET: props.landingBucket.bucketName,
+      REDLINE_WORK_BUCKET: props.workBucket.bucketName,
+      REDLINE_COPY_ROLE_ARN: props.warehouse.copyRole.roleArn,
+      REDLINE_ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+      // By name, not by reference: the state machine refers to these functions already.
+      REDLINE_STATE_MACHINE_ARN: stateMachineArn,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const sqlDir = props.sqlDir ?? SQL_ROOT;
+    const bundling: nodejs.BundlingOptions = {
+      forceDockerBundling: false,
+      format: nodejs.OutputFormat.ESM,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      banner: ESM_REQUIRE_BANNER,
+      // Node 22 Lambda runtimes ship AWS SDK v3.
+      externalModules: ['@aws-sdk/*'],
+      minify: true,
+      sourceMap: true,
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir: string, outputDir: string) => [`cp -R "${sqlDir}" "${outputDir}/sql"`],
+      },
+    };
+
+    const functions = {} as Record<HandlerName, nodejs.NodejsFunction>;
+    for (const handler of HANDLER_NAMES) {
+      const logGroup = new logs.LogGroup(this, `${handler}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
+      const role = new iam.Role(this, `${handler}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `redline ${props.spec.name} ${handler} task`,
+      });
+      logGroup.grantWrite(role);
+      functions[handler] = new nodejs.NodejsFunction(this, `${handler}Function`, {
+        entry: props.entry ?? LAMBDA_ENTRY,
+        handler,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: props.memorySize ?? 512,
+        timeout: props.functionTimeout ?? Duration.minutes(15),
+        logGroup,
+        role,
+        environment,
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+        bundling,
+        description: `redline ${props.spec.name}: ${handler} task`,
+      });
+      Validations.of(functions[handler]).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'Node.js 22 is the runtime the handlers are built and tested for; moving to a newer one is a deliberate upgrade.',
+      });
+      this.grantAccess(handler, role, props);
+    }
+    this.functions = functions;
+
+    const definition = new PipelineDefinition(this, 'Definition', { spec: props.spec, functions });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition.startState),
+      logs: {
+        destination: new logs.LogGroup(this, 'StateMachineLogs', {
+          logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+          retention,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+      tracingEnabled: true,
+      timeout: Duration.minutes(2 * props.spec.sla.maxDurationMinutes),
+    });
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery ' +
+          '(CreateLogDelivery, DescribeResourcePolicies, …) support no resource-level permissions; AWS requires *.',
+      },
+      ...HANDLER_NAMES.map((h) => ({
+        id: `AwsSolutions-IAM5[Resource::${flatArn(functions[h])}:*]`,
+        reason: `LambdaInvoke may call any version or alias of the ${h} function it was given, and only that function.`,
+      })),
+    );
+  }
+
+  private grantAccess(handler: HandlerName, role: iam.Role, props: PipelineProps): void {
+    switch (HANDLER_ACCESS[handler]) {
+      case 'landing-and-manifests': {
+        const prefixes = props.spec.sources.map((s) => s.prefix);
+        const manifestPrefix = `${WORK_PREFIXES.manifests}${props.spec.name}/`;
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'ListLandingPrefixes',
+            actions: ['s3:ListBucket'],
+            resources: [props.landingBucket.bucketArn],
+            conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'ReadLandingPrefixes',
+            actions: ['s3:GetObject'],
+            resources: prefixes.map((p) => props.landingBucket.arnForObjects(`${p}*`)),
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'ReadWriteManifests',
+            actions: ['s3:GetObject', 's3:PutObject'],
+            resources: [props.workBucket.arnForObjects(`${manifestPrefix}*`)],
+          }),
+        );
+        Validations.of(role).acknowledge(
+          ...[
+            ...prefixes.map((p) => `${flatArn(props.landingBucket)}/${p}*`),
+            `${flatArn(props.workBucket)}/${manifestPrefix}*`,
+          ].map((pattern) => ({
+            id: `AwsSolutions-IAM5[Resource::${pattern}]`,
+            reason:
+              'The plan task reads the objects under its sources\' landing prefixes and writes one manifest per run ' +
+              'under its own manifests/ prefix; keys are only known at run time, so a wildcard below the fixed prefix is needed.',
+          })),
+        );
+        return;
+      }
+      case 'warehouse': {
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'RunStatementsOnWorkgroup',
+            actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+            resources: [props.warehouse.workgroupArn],
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'WorkgroupCredentials',
+            actions: ['redshift-serverless:GetCredentials'],
+            resources: [props.warehouse.workgroupArn],
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'FollowOwnStatements',
+            actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement'],
+            resources: ['*'],
+          }),
+        );
+        Validations.of(role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'redshift-data DescribeStatement, GetStatementResult and CancelStatement support no resource-level ' +
+            'permissions (AWS requires *); the Data API only lets a principal see and cancel its own statements.',
+        });
+        return;
+      }
+      case 'alerts': {
+        props.alertTopic.grantPublish(role);
+        Validations.of(role).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            'Publishing to a KMS-encrypted topic needs kms:GenerateDataKey* (CDK grantPublish), limited to the ' +
+            "alert topic's own key.",
+        });
+        return;
+      }
+    }
+  }
+}

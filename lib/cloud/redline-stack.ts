@@ -1,0 +1,143 @@
+// RedlineStack: one deployment stage of redline. The data buckets, the Redshift Serverless
+// warehouse, the alert topic, the pipeline assets (jsonpaths files) in the work bucket's assets/
+// prefix, and for every declared pipeline its functions, state machine, schedule, alarms and
+// dashboard; plus the managed policy for redriving failed runs.
+import { CfnOutput, DefaultStackSynthesizer, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import type { Construct } from 'constructs';
+import { pipelines as declaredPipelines } from '../pipelines/index.ts';
+import type { PipelineSpec } from '../pipelines/spec.ts';
+import { SQL_ROOT } from '../local/project-paths.ts';
+import { PipelineAlerts } from './alerts.ts';
+import { DataBuckets, WORK_PREFIXES } from './data-buckets.ts';
+import { Pipeline } from './pipeline.ts';
+import { RedrivePolicy } from './redrive-policy.ts';
+import { PipelineSchedule } from './schedule.ts';
+import { Warehouse } from './warehouse.ts';
+import { flatArn, flatResource } from './nag-findings.ts';
+
+export interface RedlineStackProps extends StackProps {
+  /**
+   * Deployment stage; part of every physical name (`redline-<stage>-…`).
+   * @default 'dev'
+   */
+  readonly stage?: string;
+  /**
+   * The pipelines to deploy.
+   * @default every pipeline in lib/pipelines/index.ts
+   */
+  readonly pipelines?: readonly PipelineSpec[];
+  /**
+   * Email address subscribed to the alert topic.
+   * @default no subscription
+   */
+  readonly alertEmail?: string;
+  /**
+   * Base capacity of the Redshift Serverless workgroup, in RPUs.
+   * @default 8
+   */
+  readonly baseRpu?: number;
+  /**
+   * The Lambda entry file of the pipeline functions.
+   * @default lambdas/aws/entry.ts
+   */
+  readonly lambdaEntry?: string;
+}
+
+export class RedlineStack extends Stack {
+  readonly buckets: DataBuckets;
+  readonly warehouse: Warehouse;
+  readonly alerts: PipelineAlerts;
+  readonly pipelines: readonly Pipeline[];
+
+  constructor(scope: Construct, id: string, props: RedlineStackProps = {}) {
+    super(scope, id, props);
+    const namePrefix = `redline-${props.stage ?? 'dev'}`;
+    const specs = props.pipelines ?? [...declaredPipelines.values()];
+
+    this.buckets = new DataBuckets(this, 'Buckets');
+    this.warehouse = new Warehouse(this, 'Warehouse', {
+      name: namePrefix,
+      landingBucket: this.buckets.landing,
+      landingPrefixes: [...new Set(specs.flatMap((s) => s.sources.map((source) => source.prefix)))],
+      workBucket: this.buckets.work,
+      baseRpu: props.baseRpu,
+    });
+    this.alerts = new PipelineAlerts(this, 'Alerts', { namePrefix, alertEmail: props.alertEmail });
+
+    const assets = new s3deploy.BucketDeployment(this, 'PipelineAssets', {
+      sources: [s3deploy.Source.asset(SQL_ROOT, { exclude: ['**/*.sql'] })],
+      destinationBucket: this.buckets.work,
+      destinationKeyPrefix: WORK_PREFIXES.assets,
+    });
+    this.acknowledgeAssetDeployment(assets);
+
+    this.pipelines = specs.map((spec) => {
+      const pipeline = new Pipeline(this, `Pipeline-${spec.name}`, {
+        spec,
+        namePrefix,
+        warehouse: this.warehouse,
+        landingBucket: this.buckets.landing,
+        workBucket: this.buckets.work,
+        alertTopic: this.alerts.topic,
+        entry: props.lambdaEntry,
+      });
+      // A run must find its jsonpaths files in assets/.
+      pipeline.node.addDependency(assets);
+      new PipelineSchedule(this, `Schedule-${spec.name}`, {
+        spec,
+        stateMachine: pipeline.stateMachine,
+        scheduleName: pipeline.stateMachineName,
+      });
+      this.alerts.watch(spec, pipeline.stateMachine);
+      new CfnOutput(this, `StateMachineArn-${spec.name}`, {
+        description: `State machine of the ${spec.name} pipeline`,
+        value: pipeline.stateMachine.stateMachineArn,
+      });
+      return pipeline;
+    });
+
+    const redrive = new RedrivePolicy(this, 'Redrive', {
+      policyName: `${namePrefix}-redrive`,
+      stateMachineNames: this.pipelines.map((p) => p.stateMachineName),
+    });
+
+    new CfnOutput(this, 'LandingBucketName', { value: this.buckets.landing.bucketName });
+    new CfnOutput(this, 'WorkBucketName', { value: this.buckets.work.bucketName });
+    new CfnOutput(this, 'WorkgroupName', { value: this.warehouse.workgroupName });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'RedrivePolicyArn', { value: redrive.policy.managedPolicyArn });
+  }
+
+  /** The findings on CDK's BucketDeployment handler (a stack-level singleton), each with its reason. */
+  private acknowledgeAssetDeployment(assets: s3deploy.BucketDeployment): void {
+    const assetBucket = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace(
+      '${Qualifier}',
+      DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+    )
+      .replace('${AWS::AccountId}', this.account)
+      .replace('${AWS::Region}', this.region);
+    const copyWildcards =
+      'BucketDeployment copies the sql/ jsonpaths asset from the CDK asset bucket into assets/ and prunes stale ' +
+      'files there; CDK grants it read on the asset bucket and read/write/delete on the work bucket.';
+    Validations.of(assets.handlerRole).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "The BucketDeployment handler only writes its own CloudWatch logs through this AWS managed policy.",
+      },
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: copyWildcards,
+      })),
+      { id: `AwsSolutions-IAM5[Resource::${flatResource(this, `arn:${this.partition}:s3:::${assetBucket}/*`)}]`, reason: copyWildcards },
+      { id: `AwsSolutions-IAM5[Resource::${flatArn(this.buckets.work)}/*]`, reason: copyWildcards },
+    );
+    const handler = assets.handlerRole.node.scope;
+    if (handler) {
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'The BucketDeployment handler runtime is chosen and upgraded by aws-cdk-lib, not by this project.',
+      });
+    }
+  }
+}
