@@ -83,5 +83,8 @@ export class NoDataArrived extends RedlineError {
   override readonly name = 'NoDataArrived';
 }
 
-/** Names of the errors the state machine retries: transient by nature, never data errors. */
-export const TRANSIENT_ERRORS: readonly string[] = ['WarehouseThrottled'];
+/**
+ * Names of the errors the state machine retries: transient by nature, never data errors.
+ * StatementAborted and WarehouseUnavailable are thrown by the Redshift Data API adapter.
+ */
+export const TRANSIENT_ERRORS: readonly string[] = ['WarehouseThrottled', 'WarehouseUnavailable', 'StatementAborted'];

@@ -1,8 +1,9 @@
 // Check task: run every data-quality check of a pipeline, then fail with all failures
-// at once, so one alert tells the whole story.
+// at once, so one alert tells the whole story. A transient warehouse error is thrown instead,
+// so the state machine retries the checks rather than reporting them failed.
 import type { HandlerDeps } from '../core/deps.ts';
 import { evaluateExpectation } from '../core/check-evaluation.ts';
-import { DataQualityCheckFailed, type CheckResult } from '../core/errors.ts';
+import { DataQualityCheckFailed, RedlineError, type CheckResult } from '../core/errors.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { checkEvent } from './events.ts';
 
@@ -19,6 +20,7 @@ export function createCheckHandler(deps: HandlerDeps) {
         const verdict = evaluateExpectation(check.expect, await deps.warehouse.query(check.sql));
         checks.push({ name: check.name, ...verdict });
       } catch (error) {
+        if (error instanceof RedlineError && error.transient) throw error;
         checks.push({ name: check.name, passed: false, detail: `could not run: ${(error as Error).message}` });
       }
     }

@@ -1,7 +1,14 @@
 // The payloads the state machine hands each Lambda task, validated with zod at the boundary.
 import { z } from 'zod';
 
-const runDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD run date');
+/**
+ * The run date: 'YYYY-MM-DD', or the scheduler's ISO timestamp (EventBridge Scheduler passes
+ * <aws.scheduler.scheduled-time>, e.g. 2024-05-01T01:00:00Z), of which the UTC date is kept.
+ */
+const runDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/, 'a YYYY-MM-DD run date or a UTC ISO timestamp')
+  .transform((value) => value.slice(0, 10));
 const base = { pipeline: z.string().min(1), runId: z.string().min(1), runDate };
 
 export const planEvent = z.object(base);

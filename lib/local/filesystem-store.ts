@@ -39,11 +39,10 @@ export class FilesystemObjectStore implements ObjectStore {
     const root = this.localPath(`s3://${bucket}/`);
     const slash = prefix.lastIndexOf('/');
     const startDir = join(root, prefix.slice(0, slash + 1));
-    const found: StoredObject[] = [];
-    for (const file of await walk(startDir)) {
-      const key = relative(root, file).split(sep).join('/');
-      if (key.startsWith(prefix)) found.push({ uri: `s3://${bucket}/${key}`, size: (await stat(file)).size });
-    }
+    const keys = (await walk(startDir)).map((file) => relative(root, file).split(sep).join('/')).filter((key) => key.startsWith(prefix));
+    const found = await Promise.all(
+      keys.map(async (key) => ({ uri: `s3://${bucket}/${key}`, size: (await stat(join(root, key))).size })),
+    );
     return found.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 

@@ -8,7 +8,7 @@
 // the first rejected row rolls it back in favour of the exact path.
 // Behaviour the Redshift documentation does not state is marked "(unconfirmed)".
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -149,7 +149,7 @@ export async function copyIntoDuckDb(
     const paths = await jsonPaths(spec.format.paths, columns, source);
     const keys = topLevelKeys(paths);
     const loaded = keys === null ? null : await tryCleanJsonLoad(job, files, keys);
-    if (loaded !== null) return { ...summary, read: loaded, loaded, rejected: 0 };
+    if (typeof loaded === 'number') return { ...summary, read: loaded, loaded, rejected: 0 };
     return { ...summary, ...(await exactLoad(job, jsonRecordsSql(files, paths, keys))) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -288,15 +288,14 @@ async function sourceFiles(spec: CopySpec, source: CopySource): Promise<string[]
 /** The files a Redshift manifest names; a missing mandatory file fails the COPY. */
 async function manifestFiles(manifestUri: string, source: CopySource): Promise<string[]> {
   const entries = parseManifest(manifestUri, (await source.get(manifestUri)).toString('utf8'));
-  const present: string[] = [];
-  for (const entry of entries) {
-    const found = (await source.list(entry.url)).some((o) => o.uri === entry.url);
-    if (found) present.push(entry.url);
-    else if (entry.mandatory) {
-      throw new StatementFailed(`manifest ${manifestUri}: mandatory file ${entry.url} not found`);
-    }
-  }
-  return present;
+  const found = await Promise.all(entries.map((entry) => exists(source.localPath(entry.url))));
+  const missing = entries.find((entry, i) => entry.mandatory && !found[i]);
+  if (missing) throw new StatementFailed(`manifest ${manifestUri}: mandatory file ${missing.url} not found`);
+  return entries.filter((_, i) => found[i]).map((entry) => entry.url);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
 }
 
 function parseManifest(uri: string, text: string): { url: string; mandatory: boolean }[] {
@@ -387,6 +386,8 @@ interface RecordsSql {
   fields: string[];
 }
 
+const REJECTED_ROW = 'redline: rejected row';
+
 /**
  * The fast path for the common case, a clean load of JSON lines read by top-level keys: DuckDB's
  * parallel read_json feeds the same conversions and checks, and the rows go straight into the
@@ -394,6 +395,24 @@ interface RecordsSql {
  * exact path then runs. Returns the rows loaded, or null when the exact path must run.
  */
 async function tryCleanJsonLoad(job: CopyJob, files: string, keys: readonly string[]): Promise<number | null> {
+  for (const format of ['newline_delimited', 'unstructured'] as const) {
+    const outcome = await tryJsonLoad(job, files, keys, format);
+    if (outcome !== 'unreadable') return outcome === 'rejected' ? null : outcome;
+  }
+  return null;
+}
+
+/**
+ * One attempt of the fast path reading the files as `format`: the rows loaded, 'rejected' when a
+ * row broke a rule, or 'unreadable' when DuckDB could not read the files that way (JSON lines are
+ * tried first, being faster; pretty-printed objects need 'unstructured').
+ */
+async function tryJsonLoad(
+  job: CopyJob,
+  files: string,
+  keys: readonly string[],
+  format: 'newline_delimited' | 'unstructured',
+): Promise<number | 'rejected' | 'unreadable'> {
   const { conn, spec, columns } = job;
   const types = `{${[...new Set(keys)].map((key) => `${sqlString(key)}: 'VARCHAR'`).join(', ')}}`;
   const source: RecordsSql = {
@@ -401,20 +420,20 @@ async function tryCleanJsonLoad(job: CopyJob, files: string, keys: readonly stri
     records: `
       SELECT 0 AS file_no, 0 AS line_no, NULL::VARCHAR AS raw_line, redline_record AS vals,
              NULL::INTEGER AS record_error
-      FROM read_json(${files}, format = 'newline_delimited', records = 'true', columns = ${types}) AS redline_record`,
+      FROM read_json(${files}, format = '${format}', records = 'true', columns = ${types}) AS redline_record`,
     fields: keys.map((key) => `vals.${quoteIdent(key)}`),
   };
   const insert = `INSERT INTO ${quoteIdent(spec.table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')})
     SELECT ${columns.map((_, i) => `c${i + 1}`).join(', ')} FROM (${checkedSql(source, columns, spec)})
-    WHERE CASE WHEN err IS NULL THEN true ELSE error('redline: rejected row') END`;
+    WHERE CASE WHEN err IS NULL THEN true ELSE error('${REJECTED_ROW}') END`;
   await conn.run('BEGIN TRANSACTION');
   try {
     const result = await conn.run(insert);
     await conn.run('COMMIT');
     return result.rowsChanged;
-  } catch {
+  } catch (error) {
     await conn.run('ROLLBACK');
-    return null;
+    return (error as Error).message.includes(REJECTED_ROW) ? 'rejected' : 'unreadable';
   }
 }
 
@@ -460,9 +479,9 @@ function topLevelKeys(paths: readonly string[]): string[] | null {
 function jsonRecordsSql(files: string, paths: readonly string[], keys: readonly string[] | null): RecordsSql {
   const lines = `
     WITH files AS (
-      SELECT list_position(${files}, filename) AS file_no, content,
+      SELECT file_no, content,
              CASE WHEN json_valid(content) THEN json_type(content) = 'OBJECT' ELSE false END AS whole
-      FROM read_text(${files})
+      FROM ${numberedText(files)}
     ), split AS (
       SELECT file_no, CASE WHEN whole THEN [content] ELSE string_split(content, chr(10)) END AS parts,
              CASE WHEN whole THEN len(string_split(rtrim(content, ${WHITESPACE}), chr(10))) - 1 ELSE 0 END
@@ -485,6 +504,12 @@ function jsonRecordsSql(files: string, paths: readonly string[], keys: readonly 
   return { lines, records, fields };
 }
 
+/** Each file's text with its 1-based position in `files` (a hash join: list_position is quadratic). */
+function numberedText(files: string): string {
+  return `read_text(${files}) JOIN (SELECT unnest(${files}) AS filename, generate_subscripts(${files}, 1) AS file_no)
+      USING (filename)`;
+}
+
 /**
  * CSV records (RFC 4180: quoted fields may hold the delimiter, doubled quotes and line breaks;
  * white space around a quoted field is ignored). Header lines are skipped per file; a record is
@@ -503,8 +528,8 @@ function csvRecordsSql(
   const delimiter = sqlString(format.delimiter);
   const lines = `
     WITH files AS (
-      SELECT list_position(${files}, filename) AS file_no, string_split(content, chr(10)) AS parts
-      FROM read_text(${files})
+      SELECT file_no, string_split(content, chr(10)) AS parts
+      FROM ${numberedText(files)}
     ), physical AS (
       SELECT file_no, generate_subscripts(parts, 1) AS line_no, unnest(parts) AS line, len(parts) AS line_count
       FROM files

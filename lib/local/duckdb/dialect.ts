@@ -557,6 +557,7 @@ export const DIALECT_SETUP: readonly string[] = [
   'SET autoload_known_extensions = false',
   "SET TimeZone = 'UTC'",
   'SET integer_division = true',
+  'SET preserve_insertion_order = false',
   // GETDATE() is the current UTC time without fractional seconds (SYSDATE keeps them).
   "CREATE OR REPLACE TEMP MACRO getdate() AS date_trunc('second', current_timestamp::TIMESTAMP)",
   // Always a TIMESTAMP, even from a DATE; adding months clamps to the month's end (Jan 31 + 1 month = Feb 29).

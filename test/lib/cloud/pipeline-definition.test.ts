@@ -71,7 +71,7 @@ describe('PipelineDefinition for sparkify', () => {
       expect(retriedErrors, name).not.toContain('DataQualityCheckFailed');
       expect(retriedErrors, name).not.toContain('LoadErrorsExceeded');
       expect(s.Retry, name).toContainEqual({
-        ErrorEquals: ['WarehouseThrottled'],
+        ErrorEquals: ['WarehouseThrottled', 'WarehouseUnavailable', 'StatementAborted'],
         IntervalSeconds: 5,
         MaxAttempts: 4,
         BackoffRate: 2,

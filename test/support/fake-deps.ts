@@ -1,0 +1,36 @@
+// Handler dependencies for unit tests: a scripted warehouse, an in-memory store, a capturing notifier.
+import type { HandlerDeps } from '../../lambdas/core/deps.ts';
+import type { ObjectStore, Row, StoredObject, Warehouse } from '../../lambdas/core/ports.ts';
+import { CapturingNotifier } from './capturing-notifier.ts';
+
+export class MemoryStore implements ObjectStore {
+  readonly objects = new Map<string, Buffer>();
+
+  async list(prefixUri: string): Promise<StoredObject[]> {
+    return [...this.objects].filter(([uri]) => uri.startsWith(prefixUri)).map(([uri, body]) => ({ uri, size: body.length }));
+  }
+  async get(uri: string): Promise<Buffer> {
+    const body = this.objects.get(uri);
+    if (!body) throw new Error(`no object ${uri}`);
+    return body;
+  }
+  async put(uri: string, body: string | Buffer): Promise<void> {
+    this.objects.set(uri, Buffer.from(body));
+  }
+}
+
+/** A warehouse whose queries answer with `answer(sql)`; everything else is unused here. */
+export function scriptedWarehouse(answer: (sql: string) => Row[]): Warehouse {
+  const unused = () => Promise.reject(new Error('not scripted'));
+  return { query: async (sql) => answer(sql), executeInTransaction: unused, copy: unused, loadErrors: unused, close: async () => {} };
+}
+
+export function fakeDeps(warehouse: Warehouse, store = new MemoryStore()): HandlerDeps & { notifier: CapturingNotifier } {
+  return {
+    warehouse,
+    store,
+    notifier: new CapturingNotifier(),
+    sql: { read: () => Promise.reject(new Error('no SQL here')) },
+    settings: { landingBucket: 'landing', workBucket: 'work' },
+  };
+}
