@@ -58,6 +58,7 @@ async function duckdbBare(): Promise<number> {
 
 function psql(sql: string): void {
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], {
+    env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -1,0 +1,47 @@
+// The command line as people call it: `redline run … --json` prints one JSON object and
+// exits 0 on success, 1 on a failed run; `redline generate` writes the real data's layout.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/local/project-paths.ts';
+import { eventLine, writeSparkifyFixture } from '../support/sparkify-fixture.ts';
+
+const run = promisify(execFile);
+const redline = (args: string[]) =>
+  run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'bin/redline.ts'), ...args], { cwd: PROJECT_ROOT });
+
+describe('redline CLI', () => {
+  it('generates a sample and runs sparkify on it, printing the outcome as one JSON object', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'redline-cli-'));
+    const data = join(dir, 'data');
+    const generated = await redline(['generate', 'sparkify', '--events', '2000', '--out', data]);
+    expect(JSON.parse(generated.stdout)).toMatchObject({ events: 2000, logFiles: 30 });
+    expect(existsSync(join(data, 'log_data/2018/11/2018-11-01-events.json'))).toBe(true);
+
+    const { stdout } = await redline(['run', 'sparkify', '--data', data, '--state', join(dir, 'state'), '--date', '2018-11-30', '--json']);
+    const outcome = JSON.parse(stdout);
+    expect(Object.keys(outcome)).toEqual(['pipeline', 'runId', 'runDate', 'status', 'tables', 'checks', 'loads', 'durationMs']);
+    expect(outcome).toMatchObject({ pipeline: 'sparkify', status: 'SUCCEEDED', runDate: '2018-11-30' });
+    expect(Object.keys(outcome.tables)).toEqual(['songplays', 'users', 'songs', 'artists', 'time']);
+    for (const load of outcome.loads) expect(load.read).toBe(load.loaded + load.rejected);
+    expect(outcome.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
+  });
+
+  it('exits 1 and reports the named error when the run fails', async () => {
+    const data = await writeSparkifyFixture([eventLine({ page: 'Home', userId: '7', ts: 1541030400000 })]);
+    const state = await mkdtemp(join(tmpdir(), 'redline-cli-state-'));
+    const failure = await redline(['run', 'sparkify', '--data', data, '--state', state, '--json']).catch((e: { code: number; stdout: string }) => e);
+    expect('code' in failure && failure.code).toBe(1);
+    expect(JSON.parse(failure.stdout)).toMatchObject({ status: 'FAILED', error: { name: 'DataQualityCheckFailed' } });
+  });
+
+  it('refuses a malformed date before doing anything', async () => {
+    const failure = await redline(['run', 'sparkify', '--date', '2018-13-45']).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in failure && failure.code).not.toBe(0);
+    expect((failure as { stderr: string }).stderr).toMatch(/YYYY-MM-DD/);
+  });
+});
