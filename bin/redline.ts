@@ -1,17 +1,21 @@
 #!/usr/bin/env -S npx --no-install tsx
 // The redline command line: run a pipeline locally through its state machine, generate
-// sample data, and `start` (what `npm start` runs: sample data if absent, then a run).
+// sample data, backfill a date range, and `start` (what `npm start` runs: sample data if
+// absent, then a backfill of the sample's days).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
 import { generateSparkifySample } from '../lib/generators/sparkify.ts';
-import { formatOutcome } from '../lib/local/outcome-format.ts';
+import { formatBackfill, formatOutcome } from '../lib/local/outcome-format.ts';
+import { backfillLocally } from '../lib/local/backfill.ts';
 import { PROJECT_ROOT } from '../lib/local/project-paths.ts';
 
 const DEFAULT_STATE_DIR = join(PROJECT_ROOT, '.redline');
 const DEFAULT_SAMPLE_DIR = join(PROJECT_ROOT, 'sample-data', 'sparkify');
 const DEFAULT_SAMPLE_EVENTS = 20_000;
+/** The days the generated sample covers (the generator's defaults). */
+const SAMPLE_DAYS = { from: '2018-11-01', to: '2018-11-30' };
 
 const program = new Command('redline')
   .description('Serverless data pipelines on AWS that also run on your laptop.')
@@ -33,6 +37,30 @@ program
   });
 
 program
+  .command('backfill')
+  .description('run a pipeline locally for every date of a range, one date after another')
+  .argument('<pipeline>', 'pipeline name, e.g. sparkify')
+  .requiredOption('--from <YYYY-MM-DD>', 'first run date', parseDate)
+  .requiredOption('--to <YYYY-MM-DD>', 'last run date (included)', parseDate)
+  .option('--data <dir>', 'folder standing for the landing bucket', DEFAULT_SAMPLE_DIR)
+  .option('--state <dir>', 'folder for the local warehouse, work bucket and alerts', DEFAULT_STATE_DIR)
+  .option('--json', 'print one JSON object per date, one per line')
+  .addHelpText('after', '\nExamples:\n  $ redline backfill sparkify --from 2018-11-01 --to 2018-11-30\n')
+  .action(async (pipeline: string, options: { from: string; to: string; data: string; state: string; json?: boolean }) => {
+    if (!existsSync(options.data)) fail(`no data at ${options.data}`);
+    const outcomes = await backfillLocally({
+      pipeline,
+      from: options.from,
+      to: options.to,
+      dataDir: options.data,
+      stateDir: options.state,
+      onRun: (outcome) => process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : ''),
+    });
+    if (!options.json) process.stdout.write(formatBackfill(outcomes));
+    process.exitCode = outcomes.every((o) => o.status === 'SUCCEEDED') ? 0 : 1;
+  });
+
+program
   .command('generate')
   .description('write deterministic sample data shaped like the real data')
   .argument('<pipeline>', 'sparkify')
@@ -48,19 +76,23 @@ program
 
 program
   .command('start')
-  .description('generate the sparkify sample if absent, run the pipeline and print what it built')
+  .description("generate the sparkify sample if absent, run the pipeline for each of the sample's days, print what it built")
   .action(async () => {
     if (!existsSync(DEFAULT_SAMPLE_DIR)) {
       process.stdout.write(`Generating ${DEFAULT_SAMPLE_EVENTS.toLocaleString('en-US')} sample events in ${DEFAULT_SAMPLE_DIR}\n`);
       await generateSparkifySample({ outDir: DEFAULT_SAMPLE_DIR, events: DEFAULT_SAMPLE_EVENTS });
     }
-    const outcome = await runPipelineLocally({
+    const started = Date.now();
+    const outcomes = await backfillLocally({
       pipeline: 'sparkify',
-      runDate: today(),
+      ...SAMPLE_DAYS,
       dataDir: DEFAULT_SAMPLE_DIR,
       stateDir: DEFAULT_STATE_DIR,
+      onRun: (o) => process.stdout.write(`  ${o.runDate}  ${o.status.toLowerCase()}  ${o.durationMs} ms\n`),
     });
-    report(outcome, false);
+    const last = outcomes.at(-1)!;
+    report({ ...last, runId: `${outcomes.length} daily runs`, durationMs: Date.now() - started }, false);
+    if (outcomes.some((o) => o.status !== 'SUCCEEDED')) process.exitCode = 1;
   });
 
 function report(outcome: RunOutcome, json: boolean): void {

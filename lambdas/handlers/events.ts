@@ -11,7 +11,8 @@ const runDate = z
   .transform((value) => value.slice(0, 10));
 const base = { pipeline: z.string().min(1), runId: z.string().min(1), runDate };
 
-export const planEvent = z.object(base);
+/** `attempt`: how many times the sensor has listed the sources before this one. */
+export const planEvent = z.object({ ...base, attempt: z.number().int().min(0) });
 export const stageEvent = z.object({ ...base, table: z.string().min(1), manifest: z.string().startsWith('s3://') });
 export const transformEvent = z.object({ ...base, step: z.string().min(1) });
 export const checkEvent = z.object(base);
@@ -29,8 +30,13 @@ export type CheckEvent = z.infer<typeof checkEvent>;
 export type SummarizeEvent = z.infer<typeof summarizeEvent>;
 export type NotifyEvent = z.infer<typeof notifyEvent>;
 
-/** The result of the plan task: one COPY manifest per source table. */
+/**
+ * The result of the plan task: when every source's partition has objects, `ready` and one COPY
+ * manifest per source table; otherwise not ready, and the sensor waits and lists again.
+ */
 export interface PlanResult {
+  ready: boolean;
+  attempt: number;
   manifests: Record<string, string>;
   objects: Record<string, number>;
 }

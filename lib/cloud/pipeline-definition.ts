@@ -2,8 +2,9 @@
 // wraps it in a StateMachine with real Lambdas; the local runner synthesizes the very same
 // construct with placeholder function ARNs and executes the resulting definition.
 //
-//   Plan run → Create tables → Stage sources (one branch per source) → Build <step>… →
-//   Run quality checks → Summarize run → Succeeded
+//   Start run → Plan run → Data landed? ─no→ Wait for data → Plan run (the sensor)
+//                                       └yes→ Create tables → Stage sources (one branch per source)
+//   → Build <step>… → Run quality checks → Summarize run → Succeeded
 //   any failure → Failed at <state> → Notify failure → Run failed
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -57,7 +58,13 @@ export class PipelineDefinition extends Construct {
     this.notifyFailure = notify;
     notify.next(runFailed);
 
-    const plan = this.guarded(this.task('Plan run', 'plan', {}, '$.plan'));
+    const start = new sfn.Pass(this, 'Start run', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: '$.plan' });
+    const plan = this.guarded(
+      this.task('Plan run', 'plan', { attempt: sfn.JsonPath.numberAt('$.plan.attempt') }, '$.plan'),
+    );
+    const waitForData = new sfn.Wait(this, 'Wait for data', {
+      time: sfn.WaitTime.duration(Duration.seconds(spec.sensor.pollSeconds)),
+    });
     const createTables = this.guarded(this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD));
 
     const stage = new sfn.Parallel(this, 'Stage sources', { resultPath: '$.loads' });
@@ -77,10 +84,14 @@ export class PipelineDefinition extends Construct {
     const check = this.guarded(this.task('Run quality checks', 'check', {}, '$.quality'));
     const summarize = this.guarded(this.task('Summarize run', 'summarize', {}, '$.summary'));
 
-    let chain = sfn.Chain.start(plan).next(createTables).next(stage);
+    let chain = sfn.Chain.start(createTables).next(stage);
     for (const step of build) chain = chain.next(step);
     chain.next(check).next(summarize).next(new sfn.Succeed(this, 'Succeeded'));
-    this.startState = plan;
+    const dataLanded = new sfn.Choice(this, 'Data landed?')
+      .when(sfn.Condition.booleanEquals('$.plan.ready', true), createTables)
+      .otherwise(waitForData.next(plan));
+    start.next(plan).next(dataLanded);
+    this.startState = start;
   }
 
   /** A Lambda task whose payload is the run fields plus `fields`, result at `resultPath`. */

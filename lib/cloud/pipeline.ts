@@ -4,6 +4,7 @@
 // X-Ray tracing and an overall timeout. Each function has its own role holding only what its
 // handler does: plan lists the landing prefixes and writes manifests; stage, transform, check and
 // summarize drive the workgroup through the Redshift Data API; notify publishes to the alert topic.
+import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -187,7 +188,7 @@ export class Pipeline extends Construct {
   private grantAccess(handler: HandlerName, role: iam.Role, props: PipelineProps): void {
     switch (HANDLER_ACCESS[handler]) {
       case 'landing-and-manifests': {
-        const prefixes = props.spec.sources.map((s) => s.prefix);
+        const prefixes = props.spec.sources.map((s) => staticPrefix(s.prefix));
         const manifestPrefix = `${WORK_PREFIXES.manifests}${props.spec.name}/`;
         role.addToPolicy(
           new iam.PolicyStatement({

@@ -2,6 +2,7 @@
 // warehouse, the alert topic, the pipeline assets (jsonpaths files) in the work bucket's assets/
 // prefix, and for every declared pipeline its functions, state machine, schedule, alarms and
 // dashboard; plus the managed policy for redriving failed runs.
+import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { CfnOutput, DefaultStackSynthesizer, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
@@ -59,7 +60,7 @@ export class RedlineStack extends Stack {
     this.warehouse = new Warehouse(this, 'Warehouse', {
       name: namePrefix,
       landingBucket: this.buckets.landing,
-      landingPrefixes: [...new Set(specs.flatMap((s) => s.sources.map((source) => source.prefix)))],
+      landingPrefixes: [...new Set(specs.flatMap((s) => s.sources.map((source) => staticPrefix(source.prefix))))],
       workBucket: this.buckets.work,
       baseRpu: props.baseRpu,
     });

@@ -25,6 +25,19 @@ export function formatOutcome(outcome: RunOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One line per date of a backfill: status, rows staged and rejected, duration. */
+export function formatBackfill(outcomes: readonly RunOutcome[]): string {
+  const rows = outcomes.map((o) => [
+    o.runDate,
+    o.status,
+    o.loads.reduce((n, l) => n + l.loaded, 0).toLocaleString('en-US'),
+    o.loads.reduce((n, l) => n + l.rejected, 0).toLocaleString('en-US'),
+    `${o.durationMs} ms`,
+    o.error ? `${o.error.name}` : '',
+  ]);
+  return `${table(['run date', 'status', 'staged', 'rejected', 'took', 'error'], rows).join('\n')}\n`;
+}
+
 /** Left-aligned first column, right-aligned numbers. */
 function table(header: string[], rows: string[][]): string[] {
   const all = [header, ...rows];

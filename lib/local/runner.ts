@@ -6,12 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { createHandlers, type HandlerName, type TaskHandler } from '../../lambdas/handlers/index.ts';
 import type { CheckResult } from '../../lambdas/core/errors.ts';
+import type { Warehouse } from '../../lambdas/core/ports.ts';
 import { DataQualityCheckFailed } from '../../lambdas/core/errors.ts';
 import type { StageResult } from '../../lambdas/handlers/stage.ts';
 import { countRows } from '../../lambdas/handlers/summarize.ts';
 import { pipelineNamed } from '../pipelines/index.ts';
 import { openLocalEnvironment, type LocalEnvironmentOptions } from './local-environment.ts';
-import { allStates, handlerOfFunctionArn, synthesizeDefinition, type AslDefinition } from './state-machine-definition.ts';
+import { allStates, definitionOf, handlerOfFunctionArn, type AslDefinition } from './state-machine-definition.ts';
 
 export interface LocalRunOptions extends LocalEnvironmentOptions {
   pipeline: string;
@@ -43,7 +44,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunO
   const started = Date.now();
   const spec = pipelineNamed(options.pipeline);
   const runId = options.runId ?? `${spec.name}-${options.runDate}-${randomBytes(4).toString('hex')}`;
-  const definition = synthesizeDefinition(spec);
+  const definition = definitionOf(spec);
   const environment = await openLocalEnvironment(options);
   try {
     const observed = new ObservedTasks();
@@ -76,7 +77,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunO
       runId,
       runDate: options.runDate,
       status: error ? 'FAILED' : 'SUCCEEDED',
-      tables: await countRows(environment, spec.reportTables),
+      tables: await countRows(environment, await existingTables(environment.warehouse, spec.reportTables)),
       checks: observed.checks,
       loads: observed.loads.map(({ table, files, read, loaded, rejected }) => ({ table, files, read, loaded, rejected })),
       ...(error ? { error } : {}),
@@ -85,6 +86,13 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunO
   } finally {
     await environment.close();
   }
+}
+
+/** The tables of `tables` the warehouse has (a run that failed early may not have created them). */
+async function existingTables(warehouse: Warehouse, tables: readonly string[]): Promise<string[]> {
+  const rows = await warehouse.query('SELECT table_name FROM information_schema.tables');
+  const present = new Set(rows.map((r) => r.table_name));
+  return tables.filter((t) => present.has(t));
 }
 
 /** Maps each Task state of the definition to the handler its function ARN stands for. */

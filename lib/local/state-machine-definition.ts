@@ -49,6 +49,18 @@ export function synthesizeDefinition(spec: PipelineSpec): AslDefinition {
   return parseDefinitionString(stack.resolve(cfn.definitionString));
 }
 
+const synthesized = new Map<PipelineSpec, string>();
+
+/** {@link synthesizeDefinition}, done once per spec and process (a fresh copy each call). */
+export function definitionOf(spec: PipelineSpec): AslDefinition {
+  let text = synthesized.get(spec);
+  if (text === undefined) {
+    text = JSON.stringify(synthesizeDefinition(spec));
+    synthesized.set(spec, text);
+  }
+  return JSON.parse(text) as AslDefinition;
+}
+
 /** Turns a template's DefinitionString (a string or an Fn::Join) into ASL JSON. */
 export function parseDefinitionString(definitionString: unknown): AslDefinition {
   const text = resolveIntrinsics(definitionString);

@@ -1,5 +1,6 @@
 // The sparkify pipeline (seed 001): song data and song-play event logs in S3 → staging →
 // star schema (songplays fact; users, songs, artists, time dimensions) → quality checks.
+// Daily runs: each loads its day's event log; every step is idempotent for that day.
 import { definePipeline } from './spec.ts';
 import { noNulls, notEmpty, referencesExist, uniqueKey } from './checks.ts';
 
@@ -17,7 +18,7 @@ export const sparkify = definePipeline({
   sources: [
     {
       table: 'staging_events',
-      prefix: 'log_data/',
+      prefix: 'log_data/{yyyy}/{mm}/{yyyy}-{mm}-{dd}-events.json',
       format: { kind: 'json', paths: 'sparkify/log_json_path.json' },
       timeFormat: 'epochmillisecs',
       blanksAsNull: true,
@@ -30,11 +31,11 @@ export const sparkify = definePipeline({
     },
   ],
   steps: [
-    { name: 'songs', sql: 'sparkify/songs.sql', target: 'songs', mode: 'rebuild' },
-    { name: 'artists', sql: 'sparkify/artists.sql', target: 'artists', mode: 'rebuild' },
-    { name: 'users', sql: 'sparkify/users.sql', target: 'users', mode: 'rebuild' },
-    { name: 'songplays', sql: 'sparkify/songplays.sql', target: 'songplays', mode: 'rebuild' },
-    { name: 'time', sql: 'sparkify/time.sql', target: 'time', mode: 'rebuild' },
+    { name: 'songs', sql: 'sparkify/songs.sql', target: 'songs', mode: 'idempotent' },
+    { name: 'artists', sql: 'sparkify/artists.sql', target: 'artists', mode: 'idempotent' },
+    { name: 'users', sql: 'sparkify/users.sql', target: 'users', mode: 'idempotent' },
+    { name: 'songplays', sql: 'sparkify/songplays.sql', target: 'songplays', mode: 'idempotent' },
+    { name: 'time', sql: 'sparkify/time.sql', target: 'time', mode: 'idempotent' },
   ],
   checks: [
     notEmpty('songplays'),

@@ -16,8 +16,11 @@ const landingKey = z.string().regex(/^[A-Za-z0-9_.\-/{}]+$/, 'an S3 key without 
 const sourceSchema = z.object({
   /** Staging table the source is COPYed into; created by the spec's schema SQL. */
   table: sqlIdentifier,
-  /** Key prefix of the raw objects in the landing bucket, e.g. 'log_data/'. */
-  prefix: landingKey,
+  /**
+   * Key prefix of the raw objects in the landing bucket. It may name the run's partition with
+   * {yyyy}, {mm} and {dd}, e.g. 'log_data/{yyyy}/{mm}/{yyyy}-{mm}-{dd}-events.json'.
+   */
+  prefix: landingKey.refine((k) => /^([^{}]|\{(yyyy|mm|dd)\})*$/.test(k), 'only {yyyy}, {mm} and {dd} may be templated'),
   format: z.discriminatedUnion('kind', [
     z.object({
       kind: z.literal('json'),
@@ -42,9 +45,10 @@ const stepSchema = z.object({
   /**
    * How the step writes its target, always inside one transaction:
    * - 'rebuild': delete every row, then run the SQL (the SQL inserts the full result);
-   * - 'append': run the SQL as it is.
+   * - 'idempotent': run the SQL as written; it replaces exactly what it rewrites (delete-insert of
+   *   the run's partition, insert of what is absent, or a merge by key), so a re-run changes nothing.
    */
-  mode: z.enum(['rebuild', 'append']),
+  mode: z.enum(['rebuild', 'idempotent']),
 });
 
 const expectationSchema = z.discriminatedUnion('kind', [
@@ -73,6 +77,10 @@ export const pipelineSpecSchema = z.object({
   checks: z.array(checkSchema),
   /** Tables whose row counts each run reports, in display order. */
   reportTables: z.array(sqlIdentifier).min(1),
+  /** The sensor: while a source's partition is empty, wait and list again, up to maxAttempts lists. */
+  sensor: z
+    .object({ pollSeconds: z.number().int().positive().default(300), maxAttempts: z.number().int().positive().default(72) })
+    .default({ pollSeconds: 300, maxAttempts: 72 }),
   /** EventBridge schedule expression, e.g. 'cron(0 1 * * ? *)'. */
   schedule: z.string().regex(/^(cron|rate)\(.+\)$/),
   sla: z.object({

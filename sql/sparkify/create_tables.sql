@@ -1,5 +1,6 @@
 -- Sparkify: staging tables (one per source, reloaded each run) and the star schema.
 -- Safe to run before every run: every table is created only if absent.
+-- users.level_at is the time of the event the row's name and level come from (see users.sql).
 
 CREATE TABLE IF NOT EXISTS staging_events (
     artist          VARCHAR(512),
@@ -52,7 +53,8 @@ CREATE TABLE IF NOT EXISTS users (
     first_name VARCHAR(256),
     last_name  VARCHAR(256),
     gender     CHAR(1),
-    level      VARCHAR(10)
+    level      VARCHAR(10),
+    level_at   TIMESTAMP NOT NULL
 ) DISTSTYLE ALL;
 
 CREATE TABLE IF NOT EXISTS songs (

@@ -34,7 +34,7 @@ describe('redline CLI', () => {
   it('exits 1 and reports the named error when the run fails', async () => {
     const data = await writeSparkifyFixture([eventLine({ page: 'Home', userId: '7', ts: 1541030400000 })]);
     const state = await mkdtemp(join(tmpdir(), 'redline-cli-state-'));
-    const failure = await redline(['run', 'sparkify', '--data', data, '--state', state, '--json']).catch((e: { code: number; stdout: string }) => e);
+    const failure = await redline(['run', 'sparkify', '--data', data, '--state', state, '--date', '2018-11-01', '--json']).catch((e: { code: number; stdout: string }) => e);
     expect('code' in failure && failure.code).toBe(1);
     expect(JSON.parse(failure.stdout)).toMatchObject({ status: 'FAILED', error: { name: 'DataQualityCheckFailed' } });
   });

@@ -24,7 +24,7 @@ const context: Context = {
   fail: () => undefined,
   succeed: () => undefined,
 };
-const event = { pipeline: 'sparkify', runId: 'sparkify-2018-11-02-ab', runDate: '2018-11-02' };
+const event = { pipeline: 'sparkify', runId: 'sparkify-2018-11-02-ab', runDate: '2018-11-02', attempt: 0 };
 
 beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');

@@ -1,17 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanHandler } from '../../../lambdas/handlers/plan.ts';
 import { NoDataArrived } from '../../../lambdas/core/errors.ts';
+import { sparkify } from '../../../lib/pipelines/sparkify.ts';
 import { MemoryStore, fakeDeps, scriptedWarehouse } from '../../support/fake-deps.ts';
 
 const noWarehouse = scriptedWarehouse(() => []);
+const day = { pipeline: 'sparkify', runId: 'r1', runDate: '2018-11-01', attempt: 0 };
+
+async function landedStore(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.put('s3://landing/log_data/2018/11/2018-11-01-events.json', '{}');
+  await store.put('s3://landing/log_data/2018/11/2018-11-02-events.json', '{}');
+  await store.put('s3://landing/song_data/A/A/A/TRA.json', '{}');
+  return store;
+}
 
 describe('plan handler', () => {
-  it('writes one COPY manifest per source listing exactly the landed objects', async () => {
-    const store = new MemoryStore();
-    await store.put('s3://landing/log_data/2018/11/2018-11-01-events.json', '{}');
-    await store.put('s3://landing/song_data/A/A/A/TRA.json', '{}');
-    const plan = await createPlanHandler(fakeDeps(noWarehouse, store))({ pipeline: 'sparkify', runId: 'r1', runDate: '2018-11-01' });
-    expect(plan.objects).toEqual({ staging_events: 1, staging_songs: 1 });
+  it("writes one COPY manifest per source listing exactly the run date's objects", async () => {
+    const store = await landedStore();
+    const plan = await createPlanHandler(fakeDeps(noWarehouse, store))(day);
+    expect(plan).toMatchObject({ ready: true, attempt: 1, objects: { staging_events: 1, staging_songs: 1 } });
     expect(plan.manifests.staging_events).toBe('s3://work/manifests/sparkify/r1/staging_events.manifest.json');
     const manifest = JSON.parse((await store.get(plan.manifests.staging_events!)).toString());
     expect(manifest).toEqual({
@@ -19,17 +27,24 @@ describe('plan handler', () => {
     });
   });
 
-  it('fails with NoDataArrived naming the empty source', async () => {
-    const store = new MemoryStore();
-    await store.put('s3://landing/song_data/A/A/A/TRA.json', '{}');
-    await expect(createPlanHandler(fakeDeps(noWarehouse, store))({ pipeline: 'sparkify', runId: 'r1', runDate: '2018-11-01' })).rejects.toThrow(
-      NoDataArrived,
+  it('answers not ready, writing nothing, while the partition is empty and looks remain', async () => {
+    const store = await landedStore();
+    const plan = await createPlanHandler(fakeDeps(noWarehouse, store))({ ...day, runDate: '2018-11-03', attempt: 3 });
+    expect(plan).toEqual({ ready: false, attempt: 4, manifests: {}, objects: {} });
+    expect([...store.objects.keys()].some((k) => k.includes('manifests'))).toBe(false);
+  });
+
+  it('fails with NoDataArrived naming the empty partition on the last look', async () => {
+    const store = await landedStore();
+    const lastLook = { ...day, runDate: '2018-11-03', attempt: sparkify.sensor.maxAttempts - 1 };
+    await expect(createPlanHandler(fakeDeps(noWarehouse, store))(lastLook)).rejects.toThrow(
+      new NoDataArrived(`no objects under s3://landing/log_data/2018/11/2018-11-03-events.json (staging_events) after ${sparkify.sensor.maxAttempts} look(s) for run date 2018-11-03`),
     );
   });
 
   it("accepts the scheduler's timestamp as the run date and refuses anything else", async () => {
-    const handler = createPlanHandler(fakeDeps(noWarehouse));
-    await expect(handler({ pipeline: 'sparkify', runId: 'r1', runDate: '2024-05-01T01:00:00Z' })).rejects.toThrow(NoDataArrived);
-    await expect(handler({ pipeline: 'sparkify', runId: 'r1', runDate: 'yesterday' })).rejects.toThrow(/run date/);
+    const handler = createPlanHandler(fakeDeps(noWarehouse, await landedStore()));
+    expect(await handler({ ...day, runDate: '2018-11-02T01:00:00Z' })).toMatchObject({ ready: true });
+    await expect(handler({ ...day, runDate: 'yesterday' })).rejects.toThrow(/run date/);
   });
 });

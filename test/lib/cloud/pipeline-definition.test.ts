@@ -13,15 +13,30 @@ const state = (name: string): AslState => {
 };
 
 describe('PipelineDefinition for sparkify', () => {
-  it('runs plan, schema, staging, every SQL step in spec order, checks and summary, then succeeds', () => {
+  it('starts the sensor at attempt 0 and plans the run before anything else', () => {
+    expect(definition.StartAt).toBe('Start run');
+    expect(state('Start run')).toMatchObject({ Type: 'Pass', Result: { attempt: 0 }, ResultPath: '$.plan', Next: 'Plan run' });
+    expect(state('Plan run').Parameters).toMatchObject({ 'attempt.$': '$.plan.attempt' });
+    expect(state('Plan run').Next).toBe('Data landed?');
+  });
+
+  it('waits the spec poll interval and lists again while the partition is empty (the sensor)', () => {
+    expect(state('Data landed?')).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.plan.ready', BooleanEquals: true, Next: 'Create tables' }],
+      Default: 'Wait for data',
+    });
+    expect(state('Wait for data')).toEqual({ Type: 'Wait', Seconds: sparkify.sensor.pollSeconds, Next: 'Plan run' });
+  });
+
+  it('once data landed, runs schema, staging, every SQL step in spec order, checks and summary, then succeeds', () => {
     const path: string[] = [];
-    let name: string | undefined = definition.StartAt;
+    let name: string | undefined = 'Create tables';
     while (name) {
       path.push(name);
       name = state(name).Next as string | undefined;
     }
     expect(path).toEqual([
-      'Plan run',
       'Create tables',
       'Stage sources',
       'Build songs',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipelineLocally } from '../../../lib/local/runner.ts';
+import { sparkify } from '../../../lib/pipelines/sparkify.ts';
 import { CapturingNotifier } from '../../support/capturing-notifier.ts';
 import { FIXTURE_SONG, eventLine, writeSparkifyFixture } from '../../support/sparkify-fixture.ts';
 
@@ -54,6 +55,23 @@ describe('sparkify failure path', () => {
     expect(notifier.alerts[0]!.failedStep).toBe('Stage sources');
     expect(notifier.alerts[0]!.error.message).toMatch(/2018-11-01-events\.json:2/);
     expect(outcome.tables.songplays).toBe(0);
+  });
+
+  it("waits for the day's data, looking again, then fails with NoDataArrived and alerts", async () => {
+    const notifier = new CapturingNotifier();
+    const outcome = await runPipelineLocally({
+      pipeline: 'sparkify',
+      runDate: '2018-11-02',
+      dataDir: await writeSparkifyFixture([eventLine({ page: 'Home', userId: '7', ts: 1541030400000 })]),
+      stateDir: await mkdtemp(join(tmpdir(), 'redline-state-')),
+      notifier,
+    });
+
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error?.name).toBe('NoDataArrived');
+    expect(outcome.error?.message).toContain(`after ${sparkify.sensor.maxAttempts} look(s) for run date 2018-11-02`);
+    expect(outcome.loads).toEqual([]);
+    expect(notifier.alerts.map((a) => a.failedStep)).toEqual(['Plan run']);
   });
 
   it('builds the same tables when the same data is run twice', async () => {
