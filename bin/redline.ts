@@ -91,7 +91,8 @@ program
       onRun: (o) => process.stdout.write(`  ${o.runDate}  ${o.status.toLowerCase()}  ${o.durationMs} ms\n`),
     });
     const last = outcomes.at(-1)!;
-    report({ ...last, runId: `${outcomes.length} daily runs`, durationMs: Date.now() - started }, false);
+    const span = `${SAMPLE_DAYS.from}..${SAMPLE_DAYS.to} (${outcomes.length} daily runs)`;
+    report({ ...last, runId: span, durationMs: Date.now() - started }, false);
     if (outcomes.some((o) => o.status !== 'SUCCEEDED')) process.exitCode = 1;
   });
 

@@ -14,6 +14,7 @@ import {
   trimTokens,
   type Token,
 } from '../../../lambdas/core/sql-tokens.ts';
+import { REDSHIFT_DATEPARTS } from '../../../lambdas/core/redshift-dateparts.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Statements
@@ -46,30 +47,6 @@ export function translateScript(script: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Expression rewrites: dateparts, SYSDATE, :name parameters
 
-/** Redshift datepart names and abbreviations → the name DuckDB's date functions accept. */
-const DATEPARTS: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    millennium: 'millennium millennia mil mils',
-    century: 'century centuries c cent cents',
-    decade: 'decade decades dec decs',
-    epoch: 'epoch',
-    year: 'year years y yr yrs',
-    quarter: 'quarter quarters qtr qtrs',
-    month: 'month months mon mons',
-    week: 'week weeks w',
-    dow: 'dayofweek dow dw weekday',
-    doy: 'dayofyear doy dy yearday',
-    day: 'day days d',
-    hour: 'hour hours h hr hrs',
-    minute: 'minute minutes m min mins',
-    second: 'second seconds s sec secs',
-    millisecond: 'millisecond milliseconds ms msec msecs msecond mseconds millisec millisecs millisecon',
-    microsecond: 'microsecond microseconds microsec microsecs usecond useconds us usec usecs',
-    timezone: 'timezone',
-    timezone_hour: 'timezone_hour',
-    timezone_minute: 'timezone_minute',
-  }).flatMap(([duckdb, names]) => names.split(' ').map((name): [string, string] => [name, duckdb])),
-);
 
 /** Functions whose first argument is a datepart, and the token that must follow that argument. */
 const DATEPART_FUNCTIONS: ReadonlyMap<string, string> = new Map([
@@ -110,7 +87,7 @@ function quoteDatepart(tokens: Token[], at: number, follower: string): void {
   if (!(isPunct(after, follower) || isKeyword(after, follower))) return;
   const token = tokens[arg]!;
   const name = token.kind === 'string' ? token.text.slice(1, -1) : token.kind === 'word' ? token.text : undefined;
-  const part = name === undefined ? undefined : DATEPARTS.get(name.toLowerCase());
+  const part = name === undefined ? undefined : REDSHIFT_DATEPARTS.get(name.toLowerCase());
   if (part !== undefined) tokens[arg] = { kind: 'string', text: sqlString(part) };
 }
 

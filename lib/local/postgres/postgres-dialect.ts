@@ -3,6 +3,7 @@
 // table attributes, turn IDENTITY(seed, step) into a standard identity column, VARCHAR(MAX) into its
 // length, SYSDATE into the UTC timestamp, datepart identifiers into literals and `:name` parameters
 // into `$n`; POSTGRES_SETUP creates the Redshift functions PostgreSQL lacks.
+import { REDSHIFT_DATEPARTS } from '../../../lambdas/core/redshift-dateparts.ts';
 import { InvalidInput } from '../../../lambdas/core/errors.ts';
 import {
   isKeyword,
@@ -128,21 +129,10 @@ function rebuild(
 // ---------------------------------------------------------------------------------------------
 // Expressions: dateparts, VARCHAR(MAX), SYSDATE, :name parameters
 
-/** Redshift datepart spellings → the canonical name POSTGRES_SETUP's DATEADD and DATEDIFF accept. */
-const DATEPARTS: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    year: 'year years y yr yrs',
-    quarter: 'quarter quarters qtr qtrs',
-    month: 'month months mon mons',
-    week: 'week weeks w',
-    day: 'day days d',
-    hour: 'hour hours h hr hrs',
-    minute: 'minute minutes m min mins',
-    second: 'second seconds s sec secs',
-    millisecond: 'millisecond milliseconds ms msec msecs msecond mseconds millisec millisecs millisecon',
-    microsecond: 'microsecond microseconds microsec microsecs usecond useconds us usec usecs',
-  }).flatMap(([canonical, names]) => names.split(' ').map((name): [string, string] => [name, canonical])),
-);
+/** The canonical dateparts POSTGRES_SETUP's DATEADD and DATEDIFF accept. */
+const POSTGRES_DATEPARTS: ReadonlySet<string> = new Set([
+  'year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond', 'microsecond',
+]);
 
 /** Redshift's longest CHAR and VARCHAR, which `(MAX)` stands for. */
 const MAX_LENGTH: ReadonlyMap<string, string> = new Map([
@@ -185,8 +175,8 @@ function quoteDatepart(tokens: Token[], at: number): void {
   if (!isPunct(tokens[nextSignificant(tokens, arg)], ',')) return;
   const token = tokens[arg]!;
   const name = token.kind === 'string' ? token.text.slice(1, -1) : token.kind === 'word' ? token.text : undefined;
-  const part = name === undefined ? undefined : DATEPARTS.get(name.toLowerCase());
-  if (part === undefined) throw new InvalidInput(`unsupported datepart ${token.text} in ${render(tokens)}`);
+  const part = name === undefined ? undefined : REDSHIFT_DATEPARTS.get(name.toLowerCase());
+  if (part === undefined || !POSTGRES_DATEPARTS.has(part)) throw new InvalidInput(`unsupported datepart ${token.text} in ${render(tokens)}`);
   tokens[arg] = { kind: 'string', text: `'${part}'` };
 }
 
