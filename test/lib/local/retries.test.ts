@@ -1,0 +1,79 @@
+// Retries through the real state machine definition: transient warehouse errors are retried
+// with backoff, data errors fail the run at once and reach the notifier.
+import '../../../lib/local/promise-with-resolvers.ts';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { bindTaskStates } from '../../../lib/local/runner.ts';
+import { allStates, definitionOf } from '../../../lib/local/state-machine-definition.ts';
+import { sparkify } from '../../../lib/pipelines/sparkify.ts';
+import { DataQualityCheckFailed, StatementFailed, WarehouseThrottled } from '../../../lambdas/core/errors.ts';
+import type { HandlerName, TaskHandler } from '../../../lambdas/handlers/index.ts';
+
+/** Runs sparkify's definition with stand-in handlers; `build` decides what each Build task does. */
+async function runWith(build: (step: string, call: number) => void) {
+  const calls: Record<string, number> = {};
+  const notified: unknown[] = [];
+  const handlers: Record<HandlerName, TaskHandler> = {
+    plan: async () => ({ ready: true, attempt: 1, manifests: { staging_events: 's3://w/e', staging_songs: 's3://w/s' }, objects: {} }),
+    stage: async () => ({ read: 1, loaded: 1, rejected: 0 }),
+    transform: async (event) => {
+      const { step } = event as { step: string };
+      calls[step] = (calls[step] ?? 0) + 1;
+      build(step, calls[step]!);
+      return { step };
+    },
+    check: async () => ({ checks: [] }),
+    summarize: async () => ({ tables: {} }),
+    notify: async (event) => {
+      notified.push(event);
+      return { notified: true };
+    },
+  };
+  const definition = definitionOf(sparkify);
+  const pauses = Object.fromEntries(allStates(definition).filter(([, s]) => s.Type === 'Task').map(([n]) => [n, 1]));
+  const execution = new StateMachine(definition as unknown as StateMachineDefinition).run(
+    { runDate: '2018-11-01' },
+    {
+      overrides: { taskResourceLocalHandlers: bindTaskStates(definition, handlers) as never, retryIntervalOverrides: pauses },
+      context: { Execution: { Name: 'retry-test' } },
+    },
+  );
+  const error = await execution.result.then(
+    () => undefined,
+    (e: Error) => e.cause as Error,
+  );
+  return { calls, notified, error };
+}
+
+describe('retries by error class', () => {
+  it('retries a throttled step and succeeds once the warehouse accepts it', async () => {
+    const { calls, error, notified } = await runWith((step, call) => {
+      if (step === 'users' && call <= 2) throw new WarehouseThrottled('too many statements');
+    });
+    expect(error).toBeUndefined();
+    expect(calls.users).toBe(3);
+    expect(notified).toEqual([]);
+  });
+
+  it('gives up after the last retry and fails the run with the transient error, alerting once', async () => {
+    const { calls, error, notified } = await runWith((step) => {
+      if (step === 'songs') throw new WarehouseThrottled('still busy');
+    });
+    expect(calls.songs).toBe(5);
+    expect(error?.name).toBe('WarehouseThrottled');
+    expect(notified).toHaveLength(1);
+  });
+
+  it.each([
+    ['StatementFailed', () => new StatementFailed('column "x" does not exist')],
+    ['DataQualityCheckFailed', () => new DataQualityCheckFailed([{ name: 'c', passed: false, detail: 'd' }])],
+  ])('does not retry %s: the run fails at once', async (name, error) => {
+    const outcome = await runWith((step) => {
+      if (step === 'songplays') throw error();
+    });
+    expect(outcome.calls.songplays).toBe(1);
+    expect(outcome.calls.time).toBeUndefined();
+    expect(outcome.error?.name).toBe(name);
+    expect(outcome.notified).toMatchObject([{ failedStep: 'Build songplays', error: { Error: name } }]);
+  });
+});
