@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
 import { generateSparkifySample } from '../lib/generators/sparkify.ts';
-import { formatBackfill, formatOutcome } from '../lib/local/outcome-format.ts';
+import { formatBackfill, formatOutcome, formatRuns } from '../lib/local/outcome-format.ts';
+import { recentRuns } from '../lib/local/run-history.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
 import { PROJECT_ROOT } from '../lib/local/project-paths.ts';
 
@@ -58,6 +59,17 @@ program
     });
     if (!options.json) process.stdout.write(formatBackfill(outcomes));
     process.exitCode = outcomes.every((o) => o.status === 'SUCCEEDED') ? 0 : 1;
+  });
+
+program
+  .command('runs')
+  .description('list the most recent steps of local runs, newest first, from the run audit')
+  .option('--state <dir>', 'folder of the local warehouse', DEFAULT_STATE_DIR)
+  .option('--limit <n>', 'rows to show', parseCount, 20)
+  .option('--json', 'print the rows as one JSON array')
+  .action(async (options: { state: string; limit: number; json?: boolean }) => {
+    const rows = await recentRuns(join(options.state, 'warehouse.duckdb'), options.limit);
+    process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatRuns(rows));
   });
 
 program

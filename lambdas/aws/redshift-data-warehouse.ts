@@ -126,12 +126,22 @@ export class RedshiftDataWarehouse implements Warehouse {
     await this.runBatch({ ...context, sqls: statements });
   }
 
+  /** One ExecuteStatement with `:name` parameters, waited for; it commits by itself. */
+  async execute(sql: string, params: SqlParams, context: StatementContext): Promise<void> {
+    await this.submitAndWait(sql, params, `redline/${context.step}`.slice(0, 500));
+  }
+
   /**
    * One ExecuteStatement with `:name` parameters, every result page read. Parameters travel as
    * strings (numbers and booleans as their text); NULL and '' cannot be bound by the Data API.
    * @throws InvalidInput for a NULL, empty or non-finite parameter
    */
   async query(sql: string, params: SqlParams = {}): Promise<Row[]> {
+    return this.readRows(await this.submitAndWait(sql, params, 'redline/query'));
+  }
+
+  /** Submits one statement with its parameters and waits until it finished; returns its id. */
+  private async submitAndWait(sql: string, params: SqlParams, statementName: string): Promise<string> {
     const parameters = Object.entries(params).map(toSqlParameter);
     const startedAt = this.now();
     const { Id } = await this.call(() =>
@@ -140,13 +150,13 @@ export class RedshiftDataWarehouse implements Warehouse {
           ...this.target,
           Sql: sql,
           Parameters: parameters.length > 0 ? parameters : undefined,
-          StatementName: 'redline/query',
+          StatementName: statementName,
         }),
       ),
     );
     const id = requiredId(Id);
-    await this.waitUntilFinished(id, startedAt, 'query');
-    return this.readRows(id);
+    await this.waitUntilFinished(id, startedAt, statementName);
+    return id;
   }
 
   /**

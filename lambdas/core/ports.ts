@@ -18,6 +18,8 @@ export interface StatementContext {
 export interface Warehouse {
   /** Runs statements in order inside one transaction: all take effect, or none does. */
   executeInTransaction(statements: readonly string[], context: StatementContext): Promise<void>;
+  /** Runs one statement with `:name` parameters on its own (it commits by itself). */
+  execute(sql: string, params: SqlParams, context: StatementContext): Promise<void>;
   /** Runs one read-only query with `:name` parameters and returns its rows. */
   query(sql: string, params?: SqlParams): Promise<Row[]>;
   /** Carries out a COPY; rejected rows land in the load-errors table (see LOAD_ERRORS_TABLE). */

@@ -1,5 +1,6 @@
 // Every Lambda task of a pipeline state machine, by the name the construct gives its function.
 import type { HandlerDeps } from '../core/deps.ts';
+import { audited } from './audited.ts';
 import { createCheckHandler } from './check.ts';
 import { createNotifyHandler } from './notify.ts';
 import { createPlanHandler } from './plan.ts';
@@ -11,13 +12,17 @@ export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize'
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
+/**
+ * The handlers, those that work in the warehouse recorded in the run audit (plan runs before
+ * the audit table exists; notify reports failures the audit already holds).
+ */
 export function createHandlers(deps: HandlerDeps): Record<HandlerName, TaskHandler> {
   return {
     plan: createPlanHandler(deps),
-    stage: createStageHandler(deps),
-    transform: createTransformHandler(deps),
-    check: createCheckHandler(deps),
-    summarize: createSummarizeHandler(deps),
+    stage: audited(deps, (e) => `stage_${String(e.table)}`, createStageHandler(deps)),
+    transform: audited(deps, (e) => String(e.step), createTransformHandler(deps)),
+    check: audited(deps, () => 'checks', createCheckHandler(deps)),
+    summarize: audited(deps, () => 'summary', createSummarizeHandler(deps)),
     notify: createNotifyHandler(deps),
   };
 }

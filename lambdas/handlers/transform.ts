@@ -2,6 +2,7 @@
 // so a failure leaves the warehouse as it was before the step.
 import type { HandlerDeps } from '../core/deps.ts';
 import { InvalidInput } from '../core/errors.ts';
+import { AUDIT_SCHEMA } from '../core/run-audit.ts';
 import { splitStatements } from '../core/sql-tokens.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { SCHEMA_STEP } from '../../lib/pipelines/spec.ts';
@@ -18,7 +19,8 @@ export function createTransformHandler(deps: HandlerDeps) {
     const spec = pipelineNamed(event.pipeline);
     let statements: string[];
     if (event.step === SCHEMA_STEP) {
-      statements = splitStatements(await deps.sql.read(spec.schema));
+      const files = await Promise.all([AUDIT_SCHEMA, spec.schema].map((file) => deps.sql.read(file)));
+      statements = files.flatMap(splitStatements);
     } else {
       const step = spec.steps.find((s) => s.name === event.step);
       if (!step) throw new InvalidInput(`pipeline ${spec.name} has no step ${event.step}`);

@@ -1,4 +1,5 @@
 // Renders a run's outcome for a person at a terminal: rows per table, loads, checks, time.
+import type { Row } from '../../lambdas/core/ports.ts';
 import type { RunOutcome } from './runner.ts';
 
 export function formatOutcome(outcome: RunOutcome): string {
@@ -36,6 +37,13 @@ export function formatBackfill(outcomes: readonly RunOutcome[]): string {
     o.error ? `${o.error.name}` : '',
   ]);
   return `${table(['run date', 'status', 'staged', 'rejected', 'took', 'error'], rows).join('\n')}\n`;
+}
+
+/** The run audit's rows, newest first. */
+export function formatRuns(rows: readonly Row[]): string {
+  if (rows.length === 0) return 'no runs recorded yet\n';
+  const columns = ['run_id', 'run_date', 'step', 'status', 'rows_loaded', 'rows_rejected', 'started_at', 'ms'];
+  return `${table(columns, rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))).join('\n')}\n`;
 }
 
 /** Left-aligned first column, right-aligned numbers. */

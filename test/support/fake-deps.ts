@@ -22,7 +22,14 @@ export class MemoryStore implements ObjectStore {
 /** A warehouse whose queries answer with `answer(sql)`; everything else is unused here. */
 export function scriptedWarehouse(answer: (sql: string) => Row[]): Warehouse {
   const unused = () => Promise.reject(new Error('not scripted'));
-  return { query: async (sql) => answer(sql), executeInTransaction: unused, copy: unused, loadErrors: unused, close: async () => {} };
+  return {
+    query: async (sql) => answer(sql),
+    execute: unused,
+    executeInTransaction: unused,
+    copy: unused,
+    loadErrors: unused,
+    close: async () => {},
+  };
 }
 
 export function fakeDeps(warehouse: Warehouse, store = new MemoryStore()): HandlerDeps & { notifier: CapturingNotifier } {

@@ -51,11 +51,19 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
+  execute(sql: string, params: SqlParams, context: StatementContext): Promise<void> {
+    return this.serially(async () => {
+      try {
+        await this.connection.run(singleStatement(sql), { ...params });
+      } catch (error) {
+        throw new StatementFailed(`${context.step}: ${(error as Error).message}\nin: ${sql.slice(0, 500)}`);
+      }
+    });
+  }
+
   query(sql: string, params: SqlParams = {}): Promise<Row[]> {
     return this.serially(async () => {
-      const [translated, ...rest] = translateStatement(sql);
-      if (translated === undefined || rest.length > 0) throw new StatementFailed(`query must be one statement: ${sql}`);
-      const reader = await this.connection.runAndReadAll(translated, { ...params });
+      const reader = await this.connection.runAndReadAll(singleStatement(sql), { ...params });
       return reader.getRowObjectsJS().map(toRow);
     });
   }
@@ -89,6 +97,13 @@ export class DuckDbWarehouse implements Warehouse {
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+/** The one DuckDB statement a single Redshift statement translates to. */
+function singleStatement(sql: string): string {
+  const [translated, ...rest] = translateStatement(sql);
+  if (translated === undefined || rest.length > 0) throw new StatementFailed(`expected one statement: ${sql}`);
+  return translated;
 }
 
 /** DuckDB's JS values → the port's scalars: BIGINT → number, TIMESTAMP → ISO text. */

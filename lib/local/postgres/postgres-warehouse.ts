@@ -76,14 +76,17 @@ export class PostgresWarehouse implements Warehouse {
     );
   }
 
+  execute(sql: string, params: SqlParams, context: StatementContext): Promise<void> {
+    return this.serially(async () => {
+      const translated = translateForPostgres(sql);
+      await this.run(translated.sql, boundValues(translated.params, params, sql), context.step);
+    });
+  }
+
   query(sql: string, params: SqlParams = {}): Promise<Row[]> {
     return this.serially(async () => {
       const translated = translateForPostgres(sql);
-      const values = translated.params.map((name) => {
-        if (!(name in params)) throw new InvalidInput(`no value for parameter :${name} in ${sql}`);
-        return params[name] ?? null;
-      });
-      return (await this.run(translated.sql, values, 'query')).rows;
+      return (await this.run(translated.sql, boundValues(translated.params, params, sql), 'query')).rows;
     });
   }
 
@@ -229,4 +232,12 @@ function toLoadErrorSample(row: Row): LoadErrorSample {
     rawLine: String(row.raw_line ?? ''),
     rawFieldValue: row.raw_field_value === null ? null : String(row.raw_field_value),
   };
+}
+
+/** The values of `names` (the statement's parameters, in $n order). */
+function boundValues(names: readonly string[], params: SqlParams, sql: string): unknown[] {
+  return names.map((name) => {
+    if (!(name in params)) throw new InvalidInput(`no value for parameter :${name} in ${sql}`);
+    return params[name] ?? null;
+  });
 }

@@ -324,6 +324,31 @@ describe('RedshiftDataWarehouse.query', () => {
   });
 });
 
+describe('RedshiftDataWarehouse.execute', () => {
+  beforeEach(() => {
+    redshift.on(ExecuteStatementCommand).resolves({ Id: QUERY_ID });
+  });
+
+  it('GIVEN a statement with parameters WHEN executed THEN it is sent once with them, named for its step, and waited for', async () => {
+    redshift.on(DescribeStatementCommand).resolves({ Id: QUERY_ID, Status: 'FINISHED' });
+
+    await warehouse().execute('INSERT INTO t SELECT CAST(:n AS BIGINT)', { n: 3 }, { runId: 'r1', step: 'audit_songs' });
+
+    expect(redshift.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input)).toMatchObject([
+      { Sql: 'INSERT INTO t SELECT CAST(:n AS BIGINT)', Parameters: [{ name: 'n', value: '3' }], StatementName: 'redline/audit_songs' },
+    ]);
+    expect(redshift.commandCalls(GetStatementResultCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN the statement fails WHEN executed THEN StatementFailed carries the message', async () => {
+    redshift.on(DescribeStatementCommand).resolves({ Id: QUERY_ID, Status: 'FAILED', Error: 'relation "t" does not exist' });
+
+    await expect(warehouse().execute('INSERT INTO t VALUES (1)', {}, { runId: 'r1', step: 's' })).rejects.toThrow(
+      StatementFailed,
+    );
+  });
+});
+
 describe('RedshiftDataWarehouse.copy', () => {
   const spec = copySpecSchema.parse({
     table: 'staging_events',

@@ -1,0 +1,23 @@
+// Reads the run audit (redline_runs) of the local warehouse, for `redline runs`.
+import { existsSync } from 'node:fs';
+import type { Row } from '../../lambdas/core/ports.ts';
+import { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
+import { FilesystemObjectStore } from './filesystem-store.ts';
+
+/** The `limit` most recent step records, newest first; none when nothing has run yet. */
+export async function recentRuns(warehousePath: string, limit: number): Promise<Row[]> {
+  if (!existsSync(warehousePath)) return [];
+  const warehouse = await DuckDbWarehouse.open(warehousePath, new FilesystemObjectStore({}));
+  try {
+    const [table] = await warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'redline_runs'");
+    if (Number(table?.n) === 0) return [];
+    return await warehouse.query(
+      `SELECT run_id, CAST(run_date AS VARCHAR) AS run_date, step, status, rows_read, rows_loaded, rows_rejected,
+              CAST(started_at AS VARCHAR) AS started_at, DATEDIFF(millisecond, started_at, ended_at) AS ms, error
+       FROM redline_runs ORDER BY started_at DESC, step LIMIT :limit`,
+      { limit },
+    );
+  } finally {
+    await warehouse.close();
+  }
+}
