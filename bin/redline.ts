@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
+import { resumePipelineLocally, runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
 import { generateSparkifySample } from '../lib/generators/sparkify.ts';
 import { formatBackfill, formatOutcome, formatRuns } from '../lib/local/outcome-format.ts';
 import { recentRuns } from '../lib/local/run-history.ts';
@@ -29,11 +29,18 @@ program
   .option('--date <YYYY-MM-DD>', 'run date', parseDate, today())
   .option('--data <dir>', 'folder standing for the landing bucket', DEFAULT_SAMPLE_DIR)
   .option('--state <dir>', 'folder for the local warehouse, work bucket and alerts', DEFAULT_STATE_DIR)
+  .option('--resume <run-id>', 'continue a failed run from the step that failed (as Step Functions redrive does)')
   .option('--json', 'print one JSON object with the outcome')
-  .addHelpText('after', '\nExamples:\n  $ redline run sparkify --data ../shared/data/sparkify --json\n')
-  .action(async (pipeline: string, options: { date: string; data: string; state: string; json?: boolean }) => {
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ redline run sparkify --date 2018-11-05 --data ../shared/data/sparkify --json\n  $ redline run sparkify --resume sparkify-2018-11-05-1a2b3c4d\n',
+  )
+  .action(async (pipeline: string, options: { date: string; data: string; state: string; resume?: string; json?: boolean }) => {
     if (!existsSync(options.data)) fail(`no data at ${options.data}; try: redline generate sparkify --events 20000 --out ${options.data}`);
-    const outcome = await runPipelineLocally({ pipeline, runDate: options.date, dataDir: options.data, stateDir: options.state });
+    const where = { dataDir: options.data, stateDir: options.state };
+    const outcome = options.resume
+      ? await resumePipelineLocally({ ...where, runId: options.resume })
+      : await runPipelineLocally({ ...where, pipeline, runDate: options.date });
     report(outcome, options.json === true);
   });
 

@@ -11,10 +11,23 @@ import { DataQualityCheckFailed } from '../../lambdas/core/errors.ts';
 import type { StageResult } from '../../lambdas/handlers/stage.ts';
 import { countRows } from '../../lambdas/handlers/summarize.ts';
 import { pipelineNamed } from '../pipelines/index.ts';
+import type { PipelineSpec } from '../pipelines/spec.ts';
+import { InvalidInput } from '../../lambdas/core/errors.ts';
+import { readExecution, saveExecution } from './execution-records.ts';
 import { openLocalEnvironment, type LocalEnvironmentOptions } from './local-environment.ts';
-import { allStates, definitionOf, handlerOfFunctionArn, type AslDefinition } from './state-machine-definition.ts';
+import { allStates, definitionOf, handlerOfFunctionArn, startingAt, type AslDefinition } from './state-machine-definition.ts';
 
-export interface LocalRunOptions extends LocalEnvironmentOptions {
+/** Lets a caller wrap the task handlers, e.g. to inject faults. */
+interface Interception {
+  interceptTasks?: (handlers: Record<HandlerName, TaskHandler>) => Record<HandlerName, TaskHandler>;
+}
+
+export interface ResumeOptions extends LocalEnvironmentOptions, Interception {
+  /** The failed run to continue. */
+  runId: string;
+}
+
+export interface LocalRunOptions extends LocalEnvironmentOptions, Interception {
   pipeline: string;
   /** The run date (YYYY-MM-DD). */
   runDate: string;
@@ -41,30 +54,55 @@ type TaskOverrides = NonNullable<NonNullable<RunOptions['overrides']>['taskResou
 const SHORTENED_PAUSE_MS = 5;
 
 export async function runPipelineLocally(options: LocalRunOptions): Promise<RunOutcome> {
-  const started = Date.now();
   const spec = pipelineNamed(options.pipeline);
   const runId = options.runId ?? `${spec.name}-${options.runDate}-${randomBytes(4).toString('hex')}`;
   const definition = definitionOf(spec);
+  return execute(options, { spec, runId, runDate: options.runDate, definition, input: { runDate: options.runDate } });
+}
+
+/**
+ * Continues a failed local run from the state that failed, with the input that state had, as
+ * Step Functions redrive does: the states that succeeded are not run again.
+ */
+export async function resumePipelineLocally(options: ResumeOptions): Promise<RunOutcome> {
+  const saved = await readExecution(options.stateDir, options.runId);
+  if (saved.status !== 'FAILED' || saved.failedState === undefined) {
+    throw new InvalidInput(`run ${options.runId} did not fail in a state that can be resumed (status ${saved.status})`);
+  }
+  const definition = startingAt(definitionOf(pipelineNamed(saved.pipeline)), saved.failedState);
+  const context = { spec: pipelineNamed(saved.pipeline), runId: saved.runId, runDate: saved.runDate, definition, input: saved.failedStateInput };
+  return execute(options, context);
+}
+
+interface ExecutionPlan {
+  spec: PipelineSpec;
+  runId: string;
+  runDate: string;
+  definition: AslDefinition;
+  input: unknown;
+}
+
+async function execute(options: LocalEnvironmentOptions & Interception, plan: ExecutionPlan): Promise<RunOutcome> {
+  const started = Date.now();
+  const { spec, runId, definition } = plan;
   const environment = await openLocalEnvironment(options);
   try {
     const observed = new ObservedTasks();
-    const handlers = observed.wrap(createHandlers(environment));
-    const execution = new StateMachine(definition as unknown as StateMachineDefinition).run(
-      { runDate: options.runDate },
-      {
-        overrides: {
-          taskResourceLocalHandlers: bindTaskStates(definition, handlers) as TaskOverrides,
-          waitTimeOverrides: pausesOf(definition, 'Wait'),
-          retryIntervalOverrides: pausesOf(definition, 'Task'),
-        },
-        context: {
-          Execution: {
-            Id: `arn:aws:states:us-east-1:000000000000:execution:redline-${spec.name}:${runId}`,
-            Name: runId,
-          },
+    const handlers = observed.wrap((options.interceptTasks ?? ((h) => h))(createHandlers(environment)));
+    const execution = new StateMachine(definition as unknown as StateMachineDefinition).run(plan.input as never, {
+      overrides: {
+        taskResourceLocalHandlers: bindTaskStates(definition, handlers) as TaskOverrides,
+        waitTimeOverrides: pausesOf(definition, 'Wait'),
+        retryIntervalOverrides: pausesOf(definition, 'Task'),
+      },
+      context: {
+        Execution: {
+          Id: `arn:aws:states:us-east-1:000000000000:execution:redline-${spec.name}:${runId}`,
+          Name: runId,
         },
       },
-    );
+    });
+    const caught = lastCaughtState(execution.eventLogs);
     let error: RunOutcome['error'];
     try {
       await execution.result;
@@ -72,10 +110,18 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunO
       const cause = (failure as Error).cause as Error | undefined;
       error = { name: cause?.name ?? 'ExecutionError', message: cause?.message ?? (failure as Error).message };
     }
+    const failedAt = error ? await caught : undefined;
+    await saveExecution(options.stateDir, {
+      pipeline: spec.name,
+      runId,
+      runDate: plan.runDate,
+      status: error ? 'FAILED' : 'SUCCEEDED',
+      ...(failedAt ? { failedState: failedAt.name, failedStateInput: failedAt.input } : {}),
+    });
     return {
       pipeline: spec.name,
       runId,
-      runDate: options.runDate,
+      runDate: plan.runDate,
       status: error ? 'FAILED' : 'SUCCEEDED',
       tables: await countRows(environment, await existingTables(environment.warehouse, spec.reportTables)),
       checks: observed.checks,
@@ -86,6 +132,16 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunO
   } finally {
     await environment.close();
   }
+}
+
+/** The last top-level state whose error a Catch caught, with the input it had: where to resume. */
+async function lastCaughtState(events: AsyncGenerator<unknown>): Promise<{ name: string; input: unknown } | undefined> {
+  let caught: { name: string; input: unknown } | undefined;
+  for await (const event of events) {
+    const { type, state, parentState } = event as { type: string; state?: { name: string; input: unknown }; parentState?: unknown };
+    if (type === 'StateCaught' && state && parentState === undefined) caught = { name: state.name, input: state.input };
+  }
+  return caught;
 }
 
 /** The tables of `tables` the warehouse has (a run that failed early may not have created them). */

@@ -113,3 +113,29 @@ export function allStates(definition: AslDefinition): [string, AslState][] {
     ),
   ]);
 }
+
+/**
+ * The definition started at `stateName` instead, keeping only the states reachable from there
+ * (an ASL definition may not hold unreachable states). How a local resume re-enters a run.
+ */
+export function startingAt(definition: AslDefinition, stateName: string): AslDefinition {
+  if (!(stateName in definition.States)) throw new Error(`no top-level state ${stateName}`);
+  const reachable = new Set<string>();
+  const pending = [stateName];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (reachable.has(name)) continue;
+    reachable.add(name);
+    pending.push(...successorsOf(definition.States[name]!));
+  }
+  const states = Object.fromEntries(Object.entries(definition.States).filter(([name]) => reachable.has(name)));
+  return { ...definition, StartAt: stateName, States: states };
+}
+
+function successorsOf(state: AslState): string[] {
+  const choices = (state.Choices as { Next: string }[] | undefined) ?? [];
+  const catchers = (state.Catch as { Next: string }[] | undefined) ?? [];
+  return [state.Next, state.Default, ...choices.map((c) => c.Next), ...catchers.map((c) => c.Next)].filter(
+    (next): next is string => typeof next === 'string',
+  );
+}
