@@ -16,3 +16,8 @@ export function manifestUri(settings: RuntimeSettings, pipeline: string, runId: 
 export function assetUri(settings: RuntimeSettings, asset: string): string {
   return `s3://${settings.workBucket}/assets/${asset}`;
 }
+
+/** The load-once ledger rows a run writes for one 'new-files' source, beside its manifests. */
+export function ledgerUri(settings: RuntimeSettings, pipeline: string, runId: string, table: string): string {
+  return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${table}.ledger.csv`;
+}

@@ -5,8 +5,8 @@
 // a retried submit of the same record inserts nothing.
 import type { SqlParams, Warehouse } from './ports.ts';
 
-/** The SQL file, under sql/, that creates the audit table; run before a pipeline's own schema. */
-export const AUDIT_SCHEMA = 'redline/create_audit.sql';
+/** The SQL file, under sql/, creating redline's own tables (this audit, the load-once ledger); run before a pipeline's schema. */
+export const REDLINE_TABLES_SQL = 'redline/create_redline_tables.sql';
 
 export interface StepRecord {
   runId: string;

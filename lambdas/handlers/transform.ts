@@ -2,7 +2,7 @@
 // so a failure leaves the warehouse as it was before the step.
 import type { HandlerDeps } from '../core/deps.ts';
 import { InvalidInput } from '../core/errors.ts';
-import { AUDIT_SCHEMA } from '../core/run-audit.ts';
+import { REDLINE_TABLES_SQL } from '../core/run-audit.ts';
 import { splitStatements } from '../core/sql-tokens.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { SCHEMA_STEP } from '../../lib/pipelines/spec.ts';
@@ -19,7 +19,7 @@ export function createTransformHandler(deps: HandlerDeps) {
     const spec = pipelineNamed(event.pipeline);
     let statements: string[];
     if (event.step === SCHEMA_STEP) {
-      const files = await Promise.all([AUDIT_SCHEMA, spec.schema].map((file) => deps.sql.read(file)));
+      const files = await Promise.all([REDLINE_TABLES_SQL, spec.schema].map((file) => deps.sql.read(file)));
       statements = files.flatMap(splitStatements);
     } else {
       const step = spec.steps.find((s) => s.name === event.step);

@@ -27,9 +27,9 @@ import type { Warehouse } from './warehouse.ts';
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambdas/aws/entry.ts');
 
 /** What each handler touches, hence what its role may do. */
-const HANDLER_ACCESS: Readonly<Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'alerts'>> = {
+const HANDLER_ACCESS: Readonly<Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'alerts'>> = {
   plan: 'landing-and-manifests',
-  stage: 'warehouse',
+  stage: 'warehouse-and-manifests',
   transform: 'warehouse',
   check: 'warehouse',
   summarize: 'warehouse',
@@ -225,34 +225,28 @@ export class Pipeline extends Construct {
         );
         return;
       }
-      case 'warehouse': {
+      case 'warehouse-and-manifests': {
+        // The stage task narrows a 'new-files' source's manifest to unloaded files and writes the
+        // load-once ledger's CSV, both under the pipeline's manifests/ prefix.
+        const manifestPrefix = `${WORK_PREFIXES.manifests}${props.spec.name}/`;
         role.addToPolicy(
           new iam.PolicyStatement({
-            sid: 'RunStatementsOnWorkgroup',
-            actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
-            resources: [props.warehouse.workgroupArn],
-          }),
-        );
-        role.addToPolicy(
-          new iam.PolicyStatement({
-            sid: 'WorkgroupCredentials',
-            actions: ['redshift-serverless:GetCredentials'],
-            resources: [props.warehouse.workgroupArn],
-          }),
-        );
-        role.addToPolicy(
-          new iam.PolicyStatement({
-            sid: 'FollowOwnStatements',
-            actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement'],
-            resources: ['*'],
+            sid: 'ReadWriteManifests',
+            actions: ['s3:GetObject', 's3:PutObject'],
+            resources: [props.workBucket.arnForObjects(`${manifestPrefix}*`)],
           }),
         );
         Validations.of(role).acknowledge({
-          id: 'AwsSolutions-IAM5[Resource::*]',
+          id: `AwsSolutions-IAM5[Resource::${flatArn(props.workBucket)}/${manifestPrefix}*]`,
           reason:
-            'redshift-data DescribeStatement, GetStatementResult and CancelStatement support no resource-level ' +
-            'permissions (AWS requires *); the Data API only lets a principal see and cancel its own statements.',
+            "The stage task reads the run's manifests and writes the new-files manifest and ledger CSV under its own " +
+            'manifests/ prefix; keys are only known at run time, so a wildcard below the fixed prefix is needed.',
         });
+        this.grantWarehouse(role, props);
+        return;
+      }
+      case 'warehouse': {
+        this.grantWarehouse(role, props);
         return;
       }
       case 'alerts': {
@@ -266,5 +260,36 @@ export class Pipeline extends Construct {
         return;
       }
     }
+  }
+
+  /** Lets a task's role run statements on the workgroup through the Redshift Data API (IAM auth). */
+  private grantWarehouse(role: iam.Role, props: PipelineProps): void {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunStatementsOnWorkgroup',
+        actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+        resources: [props.warehouse.workgroupArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WorkgroupCredentials',
+        actions: ['redshift-serverless:GetCredentials'],
+        resources: [props.warehouse.workgroupArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'FollowOwnStatements',
+        actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'redshift-data DescribeStatement, GetStatementResult and CancelStatement support no resource-level ' +
+        'permissions (AWS requires *); the Data API only lets a principal see and cancel its own statements.',
+    });
   }
 }

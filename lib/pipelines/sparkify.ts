@@ -28,6 +28,7 @@ export const sparkify = definePipeline({
       table: 'staging_songs',
       prefix: 'song_data/',
       format: { kind: 'json', paths: 'auto' },
+      load: 'new-files',
     },
   ],
   steps: [

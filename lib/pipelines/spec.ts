@@ -34,6 +34,13 @@ const sourceSchema = z.object({
   emptyAsNull: z.boolean().default(false),
   gzip: z.boolean().default(false),
   maxError: z.number().int().min(0).default(0),
+  /**
+   * How a run stages the source:
+   * - 'replace': empty the staging table, then COPY the files the run planned (a partition);
+   * - 'new-files': keep the staging table and COPY only files no run has loaded yet, recorded in
+   *   a load-once ledger (redline_loaded_files), for sources that only grow, like a catalog.
+   */
+  load: z.enum(['replace', 'new-files']).default('replace'),
 });
 
 const stepSchema = z.object({

@@ -100,8 +100,13 @@ describe('Pipeline permissions', () => {
 
   it('GIVEN a warehouse task role WHEN synthesized THEN it runs statements on the workgroup only and follows them with redshift-data on *', () => {
     for (const handler of ['stage', 'transform', 'check', 'summarize'] as const) {
+      const manifests =
+        handler === 'stage'
+          ? [{ Sid: 'ReadWriteManifests', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objectsOf(work, 'manifests/sparkify/*') }]
+          : [];
       expect(statementsOfRole(template, roleOf(handler)), handler).toEqual([
         writesOwnLogs(handler),
+        ...manifests,
         {
           Sid: 'RunStatementsOnWorkgroup',
           Effect: 'Allow',

@@ -15,6 +15,7 @@ import { createHandlers } from '../../../../lambdas/handlers/index.ts';
 import type { StageResult } from '../../../../lambdas/handlers/stage.ts';
 import { datesBetween } from '../../../../lib/local/backfill.ts';
 import { fingerprint, type Fingerprint } from '../../../support/fingerprint.ts';
+import { REDLINE_TABLES_SQL } from '../../../../lambdas/core/run-audit.ts';
 import { generateSparkifySample } from '../../../../lib/generators/sparkify.ts';
 import { FilesystemObjectStore } from '../../../../lib/local/filesystem-store.ts';
 import { LOCAL_SETTINGS, openLocalEnvironment, type LocalEnvironment } from '../../../../lib/local/local-environment.ts';
@@ -226,7 +227,7 @@ async function runOnBothEngines(
     const warehouse = await PostgresWarehouse.open({
       connectionString: CONNECTION,
       schema,
-      schemaSql: [await environment.sql.read(sparkify.schema)],
+      schemaSql: [await environment.sql.read(REDLINE_TABLES_SQL), await environment.sql.read(sparkify.schema)],
       source: localStore(dataDir, stateDir),
     });
     try {
