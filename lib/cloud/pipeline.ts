@@ -4,8 +4,9 @@
 // X-Ray tracing and an overall timeout. Each function has its own role holding only what its
 // handler does: plan lists the landing prefixes and writes manifests; stage, transform, check and
 // summarize drive the workgroup through the Redshift Data API; notify publishes to the alert topic.
+import { BackfillDefinition } from './backfill-definition.ts';
 import { staticPrefix } from '../../lambdas/core/partition.ts';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -81,6 +82,8 @@ export class Pipeline extends Construct {
   readonly stateMachineName: string;
   readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
   readonly stateMachine: sfn.StateMachine;
+  /** Runs the pipeline over a list of dates: input { "dates": [...] }, output a per-date result table. */
+  readonly backfill: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -183,6 +186,46 @@ export class Pipeline extends Construct {
         reason: `LambdaInvoke may call any version or alias of the ${h} function it was given, and only that function.`,
       })),
     );
+    this.backfill = this.backfillStateMachine(stateMachineName, retention);
+  }
+
+  private backfillStateMachine(pipelineName: string, retention: logs.RetentionDays): sfn.StateMachine {
+    const name = `${pipelineName}-backfill`;
+    const stack = Stack.of(this);
+    const pseudo = (value: string, parameter: string) => (Token.isUnresolved(value) ? `<AWS::${parameter}>` : value);
+    const backfill = new sfn.StateMachine(this, 'Backfill', {
+      stateMachineName: name,
+      // The pipeline by its literal name, so the grant names its executions without tokens.
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        new BackfillDefinition(this, 'BackfillDefinition', {
+          pipeline: sfn.StateMachine.fromStateMachineName(this, 'PipelineByName', pipelineName),
+        }).startState,
+      ),
+      logs: {
+        destination: new logs.LogGroup(this, 'BackfillLogs', {
+          logGroupName: `/aws/vendedlogs/states/${name}`,
+          retention,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+      tracingEnabled: true,
+    });
+    backfill.node.addDependency(this.stateMachine);
+    Validations.of(backfill).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray and CloudWatch Logs delivery support no resource-level permissions; AWS requires *.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${pseudo(stack.region, 'Region')}:${pseudo(stack.account, 'AccountId')}:execution:${pipelineName}*]`,
+        reason:
+          'StartExecution.sync describes and stops the executions it starts; their names are generated per date, ' +
+          'so the statement covers the executions of this one pipeline state machine.',
+      },
+    );
+    return backfill;
   }
 
   private grantAccess(handler: HandlerName, role: iam.Role, props: PipelineProps): void {

@@ -95,6 +95,10 @@ export class RedlineStack extends Stack {
         description: `State machine of the ${spec.name} pipeline`,
         value: pipeline.stateMachine.stateMachineArn,
       });
+      new CfnOutput(this, `BackfillStateMachineArn-${spec.name}`, {
+        description: `Backfill of the ${spec.name} pipeline: input {"dates": ["YYYY-MM-DD", ...]}`,
+        value: pipeline.backfill.stateMachineArn,
+      });
       return pipeline;
     });
 
