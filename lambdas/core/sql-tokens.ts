@@ -112,3 +112,22 @@ export function splitTokens(tokens: readonly Token[]): Token[][] {
   }
   return statements;
 }
+
+/** The word right after a lone `:` (never `::`, a separate token) names a parameter unless it is a number. */
+export function isParameterName(token: Token | undefined): boolean {
+  return token?.kind === 'word' && !/^\p{N}/u.test(token.text);
+}
+
+/** Index of the first significant token after `after` (tokens.length when none). */
+export function nextSignificant(tokens: readonly Token[], after: number): number {
+  let i = after + 1;
+  while (i < tokens.length && !isSignificant(tokens[i]!)) i++;
+  return i;
+}
+
+/** Index of the last significant token before `before` (-1 when none). */
+export function previousSignificant(tokens: readonly Token[], before: number): number {
+  let i = before - 1;
+  while (i >= 0 && !isSignificant(tokens[i]!)) i--;
+  return i;
+}

@@ -5,8 +5,11 @@
 import { InvalidInput } from '../../../lambdas/core/errors.ts';
 import {
   isKeyword,
+  isParameterName,
   isPunct,
   isSignificant,
+  nextSignificant,
+  previousSignificant,
   render,
   splitStatements,
   splitTokens,
@@ -91,22 +94,6 @@ function quoteDatepart(tokens: Token[], at: number, follower: string): void {
   if (part !== undefined) tokens[arg] = { kind: 'string', text: sqlString(part) };
 }
 
-/** The word right after a lone `:` (never `::`, a separate token) names a parameter unless it is a number. */
-function isParameterName(token: Token | undefined): boolean {
-  return token?.kind === 'word' && !/^\p{N}/u.test(token.text);
-}
-
-function nextSignificant(tokens: readonly Token[], after: number): number {
-  let i = after + 1;
-  while (i < tokens.length && !isSignificant(tokens[i]!)) i++;
-  return i;
-}
-
-function previousSignificant(tokens: readonly Token[], before: number): number {
-  let i = before - 1;
-  while (i >= 0 && !isSignificant(tokens[i]!)) i--;
-  return i;
-}
 
 // ---------------------------------------------------------------------------------------------
 // CREATE TABLE

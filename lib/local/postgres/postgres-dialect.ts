@@ -7,8 +7,11 @@ import { REDSHIFT_DATEPARTS } from '../../../lambdas/core/redshift-dateparts.ts'
 import { InvalidInput } from '../../../lambdas/core/errors.ts';
 import {
   isKeyword,
+  isParameterName,
   isPunct,
   isSignificant,
+  nextSignificant,
+  previousSignificant,
   render,
   splitStatements,
   splitTokens,
@@ -189,22 +192,6 @@ function replaceMax(tokens: Token[], at: number): void {
   }
 }
 
-/** The word right after a lone `:` (never `::`, a separate token) names a parameter unless it is a number. */
-function isParameterName(token: Token | undefined): boolean {
-  return token?.kind === 'word' && !/^\p{N}/u.test(token.text);
-}
-
-function nextSignificant(tokens: readonly Token[], after: number): number {
-  let i = after + 1;
-  while (i < tokens.length && !isSignificant(tokens[i]!)) i++;
-  return i;
-}
-
-function previousSignificant(tokens: readonly Token[], before: number): number {
-  let i = before - 1;
-  while (i >= 0 && !isSignificant(tokens[i]!)) i--;
-  return i;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Session setup
