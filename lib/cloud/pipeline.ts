@@ -162,15 +162,7 @@ export class Pipeline extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition.startState),
-      logs: {
-        destination: new logs.LogGroup(this, 'StateMachineLogs', {
-          logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
-          retention,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      logs: this.executionLogs('StateMachineLogs', stateMachineName, retention),
       tracingEnabled: true,
       timeout: Duration.minutes(2 * props.spec.sla.maxDurationMinutes),
     });
@@ -201,15 +193,7 @@ export class Pipeline extends Construct {
           pipeline: sfn.StateMachine.fromStateMachineName(this, 'PipelineByName', pipelineName),
         }).startState,
       ),
-      logs: {
-        destination: new logs.LogGroup(this, 'BackfillLogs', {
-          logGroupName: `/aws/vendedlogs/states/${name}`,
-          retention,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      logs: this.executionLogs('BackfillLogs', name, retention),
       tracingEnabled: true,
     });
     backfill.node.addDependency(this.stateMachine);
@@ -334,5 +318,18 @@ export class Pipeline extends Construct {
         'redshift-data DescribeStatement, GetStatementResult and CancelStatement support no resource-level ' +
         'permissions (AWS requires *); the Data API only lets a principal see and cancel its own statements.',
     });
+  }
+
+  /** Every state of every execution logged (without its data) to the state machine's own log group. */
+  private executionLogs(id: string, stateMachineName: string, retention: logs.RetentionDays): sfn.LogOptions {
+    return {
+      destination: new logs.LogGroup(this, id, {
+        logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+        retention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: false,
+    };
   }
 }
