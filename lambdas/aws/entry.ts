@@ -2,10 +2,12 @@
 // at its own). The first invocation of a container reads and checks the environment and builds
 // the handlers; later ones reuse them. Errors are logged and rethrown unchanged, so Lambda
 // reports their `name` as errorType and the state machine's Retry/Catch can match on it.
+// `notify` is invoked by EventBridge with the execution's status change, not by the flow.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createHandlers, type HandlerName, type TaskHandler } from '../handlers/index.ts';
-import { createAwsDeps, readEnvironment } from './environment.ts';
+import { createAwsDeps, defaultClients, readEnvironment } from './environment.ts';
+import { failedRunOf } from './execution-failure.ts';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -14,24 +16,27 @@ const LOGGED_EVENT_FIELDS = ['pipeline', 'runId', 'runDate', 'step', 'table'] as
 
 const logger = new Logger();
 let handlers: Record<HandlerName, TaskHandler> | undefined;
+const clients = defaultClients();
 let invocation: Context | undefined;
 
 /** The handlers, built on the container's first invocation (not cached when the environment is invalid). */
 function containerHandlers(): Record<HandlerName, TaskHandler> {
   handlers ??= createHandlers(
     createAwsDeps(readEnvironment(process.env), {
+      clients,
       remainingTimeMs: () => invocation?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
     }),
   );
   return handlers;
 }
 
-function lambdaHandler(name: HandlerName): LambdaHandler {
-  return async (event, context) => {
+function lambdaHandler(name: HandlerName, adapt: (event: unknown) => Promise<unknown> = async (e) => e): LambdaHandler {
+  return async (raw, context) => {
     invocation = context;
     logger.addContext(context);
-    logger.appendKeys({ task: name, ...eventKeys(event) });
     try {
+      const event = await adapt(raw);
+      logger.appendKeys({ task: name, ...eventKeys(event) });
       const result = await containerHandlers()[name](event);
       logger.info('task finished');
       return result;
@@ -65,4 +70,6 @@ export const stage = lambdaHandler('stage');
 export const transform = lambdaHandler('transform');
 export const check = lambdaHandler('check');
 export const summarize = lambdaHandler('summarize');
-export const notify = lambdaHandler('notify');
+export const notify = lambdaHandler('notify', (event) =>
+  failedRunOf(event, readEnvironment(process.env).REDLINE_PIPELINE, clients.sfn),
+);

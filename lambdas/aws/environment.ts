@@ -2,6 +2,7 @@
 // HandlerDeps built from them: Redshift Data API warehouse, S3 store, SNS notifier, bundled SQL.
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import type { HandlerDeps } from '../core/deps.ts';
@@ -17,6 +18,8 @@ const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):stateM
 const arnOf = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
 
 const environmentSchema = z.object({
+  /** The pipeline (spec name) this deployment's functions serve. */
+  REDLINE_PIPELINE: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be a pipeline name'),
   /** Redshift Serverless workgroup the Data API talks to (IAM auth). */
   REDLINE_WORKGROUP: z.string().min(1),
   REDLINE_DATABASE: z.string().min(1),
@@ -69,6 +72,8 @@ export interface AwsClients {
   redshiftData: RedshiftDataClient;
   s3: S3Client;
   sns: SNSClient;
+  /** Reads an execution's history for the failure alert. */
+  sfn: SFNClient;
 }
 
 export interface AwsDepsOptions {
@@ -80,7 +85,7 @@ export interface AwsDepsOptions {
 
 /** Everything the handlers need, talking to the AWS services named by `environment`. */
 export function createAwsDeps(environment: RedlineEnvironment, options: AwsDepsOptions = {}): HandlerDeps {
-  const clients = options.clients ?? { redshiftData: new RedshiftDataClient({}), s3: new S3Client({}), sns: new SNSClient({}) };
+  const clients = options.clients ?? defaultClients();
   return {
     warehouse: new RedshiftDataWarehouse({
       client: clients.redshiftData,
@@ -98,4 +103,9 @@ export function createAwsDeps(environment: RedlineEnvironment, options: AwsDepsO
       executionLink: executionLinkFor(environment.REDLINE_STATE_MACHINE_ARN),
     },
   };
+}
+
+/** Clients configured by the Lambda environment (region, credentials). */
+export function defaultClients(): AwsClients {
+  return { redshiftData: new RedshiftDataClient({}), s3: new S3Client({}), sns: new SNSClient({}), sfn: new SFNClient({}) };
 }

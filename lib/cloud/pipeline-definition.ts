@@ -5,7 +5,12 @@
 //   Start run → Plan run → Data landed? ─no→ Wait for data → Plan run (the sensor)
 //                                       └yes→ Create tables → Stage sources (one branch per source)
 //   → Build <step>… → Run quality checks → Summarize run → Succeeded
-//   any failure → Failed at <state> → Notify failure → Run failed
+//
+// No state catches a task's error: a failure fails the execution *in the task that failed*, so a
+// Step Functions redrive re-runs exactly that task (a Catch → Notify → Fail path would leave the
+// execution failed in the Fail state, and a redrive would only fail again there). The alert is
+// sent from outside the flow: in AWS an EventBridge rule on the execution's FAILED/TIMED_OUT/
+// ABORTED status invokes the notify function; locally the runner calls the same handler.
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -15,6 +20,9 @@ import type { PipelineSpec } from '../pipelines/spec.ts';
 import { SCHEMA_STEP } from '../pipelines/spec.ts';
 import { TRANSIENT_ERRORS } from '../../lambdas/core/errors.ts';
 import type { HandlerName } from '../../lambdas/handlers/index.ts';
+
+/** The handlers that run as Task states; `notify` runs on the execution's failure, outside the flow. */
+type TaskHandlerName = Exclude<HandlerName, 'notify'>;
 
 export interface PipelineDefinitionProps {
   /** The pipeline to build the flow of. */
@@ -39,33 +47,18 @@ export class PipelineDefinition extends Construct {
   readonly startState: sfn.State;
 
   private readonly props: PipelineDefinitionProps;
-  private readonly notifyFailure: sfn.INextable & sfn.IChainable;
 
   constructor(scope: Construct, id: string, props: PipelineDefinitionProps) {
     super(scope, id);
     this.props = props;
     const { spec } = props;
 
-    const runFailed = new sfn.Fail(this, 'Run failed', {
-      errorPath: sfn.JsonPath.stringAt('$.error.Error'),
-      causePath: sfn.JsonPath.stringAt('$.error.Cause'),
-    });
-    const notify = this.task('Notify failure', 'notify', {
-      failedStep: sfn.JsonPath.stringAt('$.failedStep'),
-      error: sfn.JsonPath.objectAt('$.error'),
-    }, sfn.JsonPath.DISCARD);
-    notify.addCatch(runFailed, { resultPath: '$.notifyError' });
-    this.notifyFailure = notify;
-    notify.next(runFailed);
-
     const start = new sfn.Pass(this, 'Start run', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: '$.plan' });
-    const plan = this.guarded(
-      this.task('Plan run', 'plan', { attempt: sfn.JsonPath.numberAt('$.plan.attempt') }, '$.plan'),
-    );
+    const plan = this.task('Plan run', 'plan', { attempt: sfn.JsonPath.numberAt('$.plan.attempt') }, '$.plan');
     const waitForData = new sfn.Wait(this, 'Wait for data', {
       time: sfn.WaitTime.duration(Duration.seconds(spec.sensor.pollSeconds)),
     });
-    const createTables = this.guarded(this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD));
+    const createTables = this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD);
 
     const stage = new sfn.Parallel(this, 'Stage sources', { resultPath: '$.loads' });
     for (const source of spec.sources) {
@@ -76,13 +69,12 @@ export class PipelineDefinition extends Construct {
         }),
       );
     }
-    this.guarded(stage);
 
     const build = spec.steps.map((step) =>
-      this.guarded(this.task(`Build ${step.name}`, 'transform', { step: step.name }, sfn.JsonPath.DISCARD)),
+      this.task(`Build ${step.name}`, 'transform', { step: step.name }, sfn.JsonPath.DISCARD),
     );
-    const check = this.guarded(this.task('Run quality checks', 'check', {}, '$.quality'));
-    const summarize = this.guarded(this.task('Summarize run', 'summarize', {}, '$.summary'));
+    const check = this.task('Run quality checks', 'check', {}, '$.quality');
+    const summarize = this.task('Summarize run', 'summarize', {}, '$.summary');
 
     let chain = sfn.Chain.start(createTables).next(stage);
     for (const step of build) chain = chain.next(step);
@@ -97,7 +89,7 @@ export class PipelineDefinition extends Construct {
   /** A Lambda task whose payload is the run fields plus `fields`, result at `resultPath`. */
   private task(
     name: string,
-    handler: HandlerName,
+    handler: TaskHandlerName,
     fields: Record<string, unknown>,
     resultPath?: string,
   ): tasks.LambdaInvoke {
@@ -116,16 +108,5 @@ export class PipelineDefinition extends Construct {
       jitterStrategy: sfn.JitterType.FULL,
     });
     return task;
-  }
-
-  /** Routes any failure of `state` to the notifier, remembering which state failed. */
-  private guarded<T extends tasks.LambdaInvoke | sfn.Parallel>(state: T): T {
-    const noteFailedStep = new sfn.Pass(this, `Failed at ${state.id}`, {
-      result: sfn.Result.fromString(state.id),
-      resultPath: '$.failedStep',
-    });
-    noteFailedStep.next(this.notifyFailure);
-    state.addCatch(noteFailedStep, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-    return state;
   }
 }

@@ -3,10 +3,14 @@
 // and the Step Functions state machine PipelineDefinition builds from the spec, with logging,
 // X-Ray tracing and an overall timeout. Each function has its own role holding only what its
 // handler does: plan lists the landing prefixes and writes manifests; stage, transform, check and
-// summarize drive the workgroup through the Redshift Data API; notify publishes to the alert topic.
+// summarize drive the workgroup through the Redshift Data API; notify, invoked by an EventBridge
+// rule when an execution fails, times out or is aborted, reads that execution's history and
+// publishes to the alert topic.
 import { BackfillDefinition } from './backfill-definition.ts';
 import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -99,6 +103,7 @@ export class Pipeline extends Construct {
     });
     const environment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: `redline-${props.spec.name}`,
+      REDLINE_PIPELINE: props.spec.name,
       REDLINE_WORKGROUP: props.warehouse.workgroupName,
       REDLINE_DATABASE: props.warehouse.databaseName,
       REDLINE_LANDING_BUCKET: props.landingBucket.bucketName,
@@ -179,6 +184,30 @@ export class Pipeline extends Construct {
       })),
     );
     this.backfill = this.backfillStateMachine(stateMachineName, retention);
+    this.notifyOnFailure(functions.notify);
+  }
+
+  /** Invokes notify with every failed, timed-out or aborted execution of the pipeline. */
+  private notifyOnFailure(notify: lambda.IFunction): void {
+    new events.Rule(this, 'ExecutionFailed', {
+      description: `redline ${this.spec.name}: alert on a failed, timed-out or aborted run`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [this.stateMachine.stateMachineArn] },
+      },
+      targets: [new targets.LambdaFunction(notify, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+  }
+
+  /** ARN pattern of every execution of the state machine named `name`, and its form in cdk-nag findings. */
+  private executionsOf(name: string): { arn: string; finding: string } {
+    const stack = Stack.of(this);
+    const pseudo = (value: string, parameter: string) => (Token.isUnresolved(value) ? `<AWS::${parameter}>` : value);
+    return {
+      arn: stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      finding: `arn:<AWS::Partition>:states:${pseudo(stack.region, 'Region')}:${pseudo(stack.account, 'AccountId')}:execution:${name}:*`,
+    };
   }
 
   private backfillStateMachine(pipelineName: string, retention: logs.RetentionDays): sfn.StateMachine {
@@ -278,12 +307,28 @@ export class Pipeline extends Construct {
       }
       case 'alerts': {
         props.alertTopic.grantPublish(role);
-        Validations.of(role).acknowledge({
-          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          reason:
-            'Publishing to a KMS-encrypted topic needs kms:GenerateDataKey* (CDK grantPublish), limited to the ' +
-            "alert topic's own key.",
-        });
+        const executions = this.executionsOf(this.stateMachineName);
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'ReadFailedExecutionHistory',
+            actions: ['states:GetExecutionHistory'],
+            resources: [executions.arn],
+          }),
+        );
+        Validations.of(role).acknowledge(
+          {
+            id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+            reason:
+              'Publishing to a KMS-encrypted topic needs kms:GenerateDataKey* (CDK grantPublish), limited to the ' +
+              "alert topic's own key.",
+          },
+          {
+            id: `AwsSolutions-IAM5[Resource::${executions.finding}]`,
+            reason:
+              "The alert names the state that failed, read from the failed execution's history; execution names are " +
+              'generated per run, so the statement covers the executions of this one pipeline state machine.',
+          },
+        );
         return;
       }
     }

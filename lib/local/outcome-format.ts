@@ -22,7 +22,11 @@ export function formatOutcome(outcome: RunOutcome): string {
     for (const check of outcome.checks) lines.push(`  ${check.passed ? 'PASS' : 'FAIL'}  ${check.name}  ${check.passed ? '' : check.detail}`.trimEnd());
     lines.push('');
   }
-  if (outcome.error) lines.push(`error: ${outcome.error.name}: ${outcome.error.message}`, '');
+  if (outcome.error) {
+    lines.push(`failed at: ${outcome.failedStep ?? '(before the first step)'}`, `error: ${outcome.error.name}: ${outcome.error.message}`);
+    if (outcome.alertError) lines.push(`the failure alert was NOT sent: ${outcome.alertError.name}: ${outcome.alertError.message}`);
+    lines.push(`resume with: redline run ${outcome.pipeline} --resume ${outcome.runId}`, '');
+  }
   return `${lines.join('\n')}\n`;
 }
 

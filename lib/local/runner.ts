@@ -1,6 +1,8 @@
 // The local runner: executes a pipeline's synthesized state machine with aws-local-stepfunctions,
 // every Lambda task bound in-process to its real handler, waits and retry pauses shortened.
-// There is no second implementation of the flow: Retry, Catch and Parallel behave as in AWS.
+// There is no second implementation of the flow: Retry and Parallel behave as in AWS. A failed
+// execution is reported as AWS's EventBridge rule reports it: the notify handler is called with
+// the state that failed and the error; a notifier that fails too is reported beside the error.
 import './promise-with-resolvers.ts';
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -45,6 +47,10 @@ export interface RunOutcome {
   checks: CheckResult[];
   loads: { table: string; files: number; read: number; loaded: number; rejected: number }[];
   error?: { name: string; message: string };
+  /** The state the run failed in (inside a Parallel branch, the branch's task). */
+  failedStep?: string;
+  /** Why the failure alert could not be sent, when it could not. */
+  alertError?: { name: string; message: string };
   durationMs: number;
 }
 
@@ -102,21 +108,22 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
         },
       },
     });
-    const caught = lastCaughtState(execution.eventLogs);
+    const failure = failedStates(execution.eventLogs, new Set(Object.keys(definition.States)));
     let error: RunOutcome['error'];
     try {
       await execution.result;
-    } catch (failure) {
-      const cause = (failure as Error).cause as Error | undefined;
-      error = { name: cause?.name ?? 'ExecutionError', message: cause?.message ?? (failure as Error).message };
+    } catch (thrown) {
+      const cause = (thrown as Error).cause as Error | undefined;
+      error = { name: cause?.name ?? 'ExecutionError', message: cause?.message ?? (thrown as Error).message };
     }
-    const failedAt = error ? await caught : undefined;
+    const failedAt = error ? await failure : undefined;
+    const alertError = error && (await sendFailureAlert(handlers.notify, { spec, runId, runDate: plan.runDate, error, failedAt }));
     await saveExecution(options.stateDir, {
       pipeline: spec.name,
       runId,
       runDate: plan.runDate,
       status: error ? 'FAILED' : 'SUCCEEDED',
-      ...(failedAt ? { failedState: failedAt.name, failedStateInput: failedAt.input } : {}),
+      ...(failedAt ? { failedState: failedAt.resumeAt, failedStateInput: failedAt.input } : {}),
     });
     return {
       pipeline: spec.name,
@@ -127,6 +134,8 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
       checks: observed.checks,
       loads: observed.loads.map(({ table, files, read, loaded, rejected }) => ({ table, files, read, loaded, rejected })),
       ...(error ? { error } : {}),
+      ...(failedAt ? { failedStep: failedAt.step } : {}),
+      ...(alertError ? { alertError } : {}),
       durationMs: Date.now() - started,
     };
   } finally {
@@ -134,14 +143,56 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
   }
 }
 
-/** The last top-level state whose error a Catch caught, with the input it had: where to resume. */
-async function lastCaughtState(events: AsyncGenerator<unknown>): Promise<{ name: string; input: unknown } | undefined> {
-  let caught: { name: string; input: unknown } | undefined;
+interface FailedStates {
+  /** The top-level state that failed the execution: where a resume starts, with the input it had. */
+  resumeAt: string;
+  input: unknown;
+  /** The state the error came from: `resumeAt`, or the task inside its Parallel branch. */
+  step: string;
+}
+
+/**
+ * Where the execution failed, from its event log; a failure that was retried does not count.
+ * Events of states inside a Parallel branch arrive like top-level ones: `topLevel` tells them apart.
+ */
+async function failedStates(events: AsyncGenerator<unknown>, topLevelStates: ReadonlySet<string>): Promise<FailedStates | undefined> {
+  let nested: string | undefined;
+  let failed: FailedStates | undefined;
   for await (const event of events) {
-    const { type, state, parentState } = event as { type: string; state?: { name: string; input: unknown }; parentState?: unknown };
-    if (type === 'StateCaught' && state && parentState === undefined) caught = { name: state.name, input: state.input };
+    const { type, state } = event as { type: string; state?: { name: string; input: unknown } };
+    if (!state) continue;
+    const topLevel = topLevelStates.has(state.name);
+    if (type === 'StateRetried') {
+      if (topLevel) failed = undefined;
+      else if (nested === state.name) nested = undefined;
+    } else if (type === 'StateFailed') {
+      if (topLevel) failed = { resumeAt: state.name, input: state.input, step: nested ?? state.name };
+      else nested ??= state.name;
+    } else if (type === 'StateEntered' && topLevel) {
+      nested = undefined;
+    }
   }
-  return caught;
+  return failed;
+}
+
+/** Calls the notify handler as the AWS failure rule would; returns why it failed, if it did. */
+async function sendFailureAlert(
+  notify: TaskHandler,
+  run: { spec: PipelineSpec; runId: string; runDate: string; error: { name: string; message: string }; failedAt?: FailedStates },
+): Promise<RunOutcome['alertError']> {
+  try {
+    await notify({
+      pipeline: run.spec.name,
+      runId: run.runId,
+      runDate: run.runDate,
+      failedStep: run.failedAt?.step ?? 'the execution',
+      error: { Error: run.error.name, Cause: run.error.message },
+    });
+    return undefined;
+  } catch (thrown) {
+    const error = thrown as Error;
+    return { name: error.name, message: error.message };
+  }
 }
 
 /** The tables of `tables` the warehouse has (a run that failed early may not have created them). */

@@ -1,4 +1,6 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +10,8 @@ import { VALID_ENVIRONMENT } from './fixtures.ts';
 type EntryModule = typeof import('../../../lambdas/aws/entry.ts');
 
 const s3 = mockClient(S3Client);
+const sfn = mockClient(SFNClient);
+const sns = mockClient(SNSClient);
 let entry: EntryModule;
 
 const context: Context = {
@@ -34,6 +38,8 @@ beforeAll(async () => {
 afterEach(() => {
   vi.unstubAllEnvs();
   s3.reset();
+  sfn.reset();
+  sns.reset();
 });
 
 describe('Lambda entry', () => {
@@ -49,7 +55,7 @@ describe('Lambda entry', () => {
 
     await expect(failure).rejects.toMatchObject({ name: 'InvalidEnvironment' });
     await expect(failure).rejects.toThrow(
-      'missing environment variable(s): REDLINE_WORKGROUP, REDLINE_DATABASE, REDLINE_LANDING_BUCKET, REDLINE_WORK_BUCKET, ' +
+      'missing environment variable(s): REDLINE_PIPELINE, REDLINE_WORKGROUP, REDLINE_DATABASE, REDLINE_LANDING_BUCKET, REDLINE_WORK_BUCKET, ' +
         'REDLINE_COPY_ROLE_ARN, REDLINE_ALERT_TOPIC_ARN, REDLINE_STATE_MACHINE_ARN',
     );
   });
@@ -83,5 +89,40 @@ describe('Lambda entry', () => {
     const failure = entry.stage({ ...event, table: 'no_such_table', manifest: 's3://redline-work/m.json' }, context);
 
     await expect(failure).rejects.toMatchObject({ name: 'InvalidInput', message: 'pipeline sparkify has no source table no_such_table' });
+  });
+
+  it('GIVEN an execution status change of a failed run WHEN notify runs THEN the alert names the state that failed', async () => {
+    for (const [name, value] of Object.entries(VALID_ENVIRONMENT)) vi.stubEnv(name, value);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 1, type: 'ExecutionStarted', timestamp: new Date() },
+        { id: 2, previousEventId: 1, type: 'TaskStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'Build songplays' } },
+        { id: 3, previousEventId: 2, type: 'LambdaFunctionScheduled', timestamp: new Date() },
+        { id: 4, previousEventId: 3, type: 'LambdaFunctionFailed', timestamp: new Date() },
+        { id: 5, previousEventId: 4, type: 'ExecutionFailed', timestamp: new Date() },
+      ],
+    });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const statusChange = {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: {
+        executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:redline-sparkify:sparkify-2018-11-02-ab',
+        stateMachineArn: VALID_ENVIRONMENT.REDLINE_STATE_MACHINE_ARN,
+        name: 'sparkify-2018-11-02-ab',
+        status: 'FAILED',
+        startDate: Date.UTC(2018, 10, 3, 1),
+        input: '{"runDate":"2018-11-02"}',
+        error: 'StatementFailed',
+        cause: '{"errorType":"StatementFailed","errorMessage":"column x does not exist"}',
+      },
+    };
+
+    await entry.notify(statusChange, context);
+
+    const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.Subject).toContain('sparkify 2018-11-02 failed at Build songplays: StatementFailed');
+    expect(published?.Message).toContain('column x does not exist');
   });
 });

@@ -2,6 +2,7 @@
 
 /** Every variable the redline Lambdas read, with plausible values. */
 export const VALID_ENVIRONMENT = {
+  REDLINE_PIPELINE: 'sparkify',
   REDLINE_WORKGROUP: 'redline',
   REDLINE_DATABASE: 'dev',
   REDLINE_LANDING_BUCKET: 'redline-landing',

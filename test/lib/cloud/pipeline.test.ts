@@ -43,6 +43,7 @@ describe('Pipeline functions', () => {
     const variables = (resources[logicalId(pipeline.functions.stage)]?.Properties.Environment as { Variables: object }).Variables;
     expect(variables).toEqual({
       POWERTOOLS_SERVICE_NAME: 'redline-sparkify',
+      REDLINE_PIPELINE: 'sparkify',
       REDLINE_WORKGROUP: 'redline-dev',
       REDLINE_DATABASE: 'redline',
       REDLINE_LANDING_BUCKET: { Ref: landing },
@@ -124,12 +125,39 @@ describe('Pipeline permissions', () => {
     }
   });
 
-  it('GIVEN the notify role WHEN synthesized THEN it may publish to the alert topic (and use its key) and nothing else', () => {
+  it('GIVEN the notify role WHEN synthesized THEN it may publish alerts and read the history of its own executions, nothing else', () => {
     expect(statementsOfRole(template, roleOf('notify'))).toEqual([
       writesOwnLogs('notify'),
       { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: logicalId(stack.alerts.topic) } },
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: arnOf(logicalId(stack.alerts.key)) },
+      {
+        Sid: 'ReadFailedExecutionHistory',
+        Effect: 'Allow',
+        Action: 'states:GetExecutionHistory',
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:redline-dev-sparkify:*'],
+          ],
+        },
+      },
     ]);
+  });
+
+  it('GIVEN a run that fails, times out or is aborted WHEN EventBridge sees its status change THEN notify is invoked, with retries', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: logicalId(pipeline.stateMachine) }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: arnOf(logicalId(pipeline.functions.notify)),
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ],
+    });
   });
 
   it('GIVEN the redrive policy WHEN synthesized THEN it may redrive, describe and list only the pipelines\' executions', () => {

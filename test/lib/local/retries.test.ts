@@ -1,21 +1,20 @@
 // Retries through the real state machine definition: transient warehouse errors are retried
 // with backoff, data errors fail the run at once and reach the notifier.
-import '../../../lib/local/promise-with-resolvers.ts';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bindTaskStates } from '../../../lib/local/runner.ts';
-import { allStates, definitionOf } from '../../../lib/local/state-machine-definition.ts';
-import { sparkify } from '../../../lib/pipelines/sparkify.ts';
+import { runPipelineLocally } from '../../../lib/local/runner.ts';
 import { DataQualityCheckFailed, StatementFailed, WarehouseThrottled } from '../../../lambdas/core/errors.ts';
 import type { HandlerName, TaskHandler } from '../../../lambdas/handlers/index.ts';
 
-/** Runs sparkify's definition with stand-in handlers; `build` decides what each Build task does. */
+/** Runs sparkify's state machine locally with stand-in handlers; `build` decides what each Build task does. */
 async function runWith(build: (step: string, call: number) => void) {
   const calls: Record<string, number> = {};
   const notified: unknown[] = [];
-  const handlers: Record<HandlerName, TaskHandler> = {
+  const standIns: Record<HandlerName, TaskHandler> = {
     plan: async () => ({ ready: true, attempt: 1, manifests: { staging_events: 's3://w/e', staging_songs: 's3://w/s' }, objects: {} }),
-    stage: async () => ({ read: 1, loaded: 1, rejected: 0 }),
+    stage: async (event) => ({ table: (event as { table: string }).table, files: 1, read: 1, loaded: 1, rejected: 0 }),
     transform: async (event) => {
       const { step } = event as { step: string };
       calls[step] = (calls[step] ?? 0) + 1;
@@ -29,20 +28,15 @@ async function runWith(build: (step: string, call: number) => void) {
       return { notified: true };
     },
   };
-  const definition = definitionOf(sparkify);
-  const pauses = Object.fromEntries(allStates(definition).filter(([, s]) => s.Type === 'Task').map(([n]) => [n, 1]));
-  const execution = new StateMachine(definition as unknown as StateMachineDefinition).run(
-    { runDate: '2018-11-01' },
-    {
-      overrides: { taskResourceLocalHandlers: bindTaskStates(definition, handlers) as never, retryIntervalOverrides: pauses },
-      context: { Execution: { Name: 'retry-test' } },
-    },
-  );
-  const error = await execution.result.then(
-    () => undefined,
-    (e: Error) => e.cause as Error,
-  );
-  return { calls, notified, error };
+  const dir = await mkdtemp(join(tmpdir(), 'redline-retries-'));
+  const outcome = await runPipelineLocally({
+    pipeline: 'sparkify',
+    runDate: '2018-11-01',
+    dataDir: dir,
+    stateDir: dir,
+    interceptTasks: () => standIns,
+  });
+  return { calls, notified, error: outcome.error };
 }
 
 describe('retries by error class', () => {

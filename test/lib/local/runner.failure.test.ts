@@ -52,9 +52,30 @@ describe('sparkify failure path', () => {
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error?.name).toBe('LoadErrorsExceeded');
     expect(notifier.alerts).toHaveLength(1);
-    expect(notifier.alerts[0]!.failedStep).toBe('Stage sources');
+    expect(notifier.alerts[0]!.failedStep).toBe('Stage staging_events');
+    expect(outcome.failedStep).toBe('Stage staging_events');
     expect(notifier.alerts[0]!.error.message).toMatch(/2018-11-01-events\.json:2/);
     expect(outcome.tables.songplays).toBe(0);
+  });
+
+  it('still fails the run, naming both errors, when the failure alert itself cannot be sent', async () => {
+    const outcome = await runPipelineLocally({
+      pipeline: 'sparkify',
+      runDate: '2018-11-01',
+      dataDir: await writeSparkifyFixture([eventLine({ page: 'Home', userId: '7', ts: 1541030400000 })]),
+      stateDir: await mkdtemp(join(tmpdir(), 'redline-state-')),
+      interceptTasks: (handlers) => ({
+        ...handlers,
+        notify: async () => {
+          throw Object.assign(new Error('topic not found'), { name: 'NotFoundException' });
+        },
+      }),
+    });
+
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error?.name).toBe('DataQualityCheckFailed');
+    expect(outcome.failedStep).toBe('Run quality checks');
+    expect(outcome.alertError).toEqual({ name: 'NotFoundException', message: 'topic not found' });
   });
 
   it("waits for the day's data, looking again, then fails with NoDataArrived and alerts", async () => {

@@ -30,7 +30,7 @@ describe('local state machine definition', () => {
     expect(Object.keys(bound).sort()).toEqual(taskNames.sort());
     expect(bound['Stage staging_songs']!.handlerName).toBe('stage');
     expect(bound['Build users']!.handlerName).toBe('transform');
-    expect(bound['Notify failure']!.handlerName).toBe('notify');
+    expect(bound['Plan run']!.handlerName).toBe('plan');
   });
 
   it('refuses a task whose resource has no local handler', () => {
