@@ -46,15 +46,16 @@ program
 
 program
   .command('backfill')
-  .description('run a pipeline locally for every date of a range, one date after another')
+  .description('run a pipeline locally for every date of a range, up to --concurrency dates at once')
   .argument('<pipeline>', 'pipeline name, e.g. sparkify')
   .requiredOption('--from <YYYY-MM-DD>', 'first run date', parseDate)
   .requiredOption('--to <YYYY-MM-DD>', 'last run date (included)', parseDate)
   .option('--data <dir>', 'folder standing for the landing bucket', DEFAULT_SAMPLE_DIR)
   .option('--state <dir>', 'folder for the local warehouse, work bucket and alerts', DEFAULT_STATE_DIR)
+  .option('--concurrency <n>', 'dates run at once', parseCount, 1)
   .option('--json', 'print one JSON object per date, one per line')
-  .addHelpText('after', '\nExamples:\n  $ redline backfill sparkify --from 2018-11-01 --to 2018-11-30\n')
-  .action(async (pipeline: string, options: { from: string; to: string; data: string; state: string; json?: boolean }) => {
+  .addHelpText('after', '\nExamples:\n  $ redline backfill sparkify --from 2018-11-01 --to 2018-11-30\n  $ redline backfill sparkify --from 2018-11-01 --to 2018-11-30 --concurrency 4\n')
+  .action(async (pipeline: string, options: { from: string; to: string; data: string; state: string; concurrency: number; json?: boolean }) => {
     if (!existsSync(options.data)) fail(`no data at ${options.data}`);
     const outcomes = await backfillLocally({
       pipeline,
@@ -62,6 +63,7 @@ program
       to: options.to,
       dataDir: options.data,
       stateDir: options.state,
+      concurrency: options.concurrency,
       onRun: (outcome) => process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : ''),
     });
     if (!options.json) process.stdout.write(formatBackfill(outcomes));

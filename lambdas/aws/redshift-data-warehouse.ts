@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import type { CopyResult, CopySpec } from '../core/copy-spec.ts';
 import { renderCopySql } from '../core/copy-sql.ts';
-import { InvalidInput, LoadErrorsExceeded, StatementFailed, type LoadErrorSample } from '../core/errors.ts';
+import { InvalidInput, LoadErrorsExceeded, SerializationConflict, StatementFailed, type LoadErrorSample } from '../core/errors.ts';
 import type { Row, SqlParams, SqlValue, StatementContext, Warehouse } from '../core/ports.ts';
 import { StatementAborted, StatementTimedOut, translateDataApiError } from './statement-errors.ts';
 
@@ -66,6 +66,8 @@ const REJECTED_SAMPLE_SIZE = 10;
 /** Looks at SYS_QUERY_HISTORY for a finished COPY before giving up (system views may lag). */
 const COPY_LOOKUP_ATTEMPTS = 5;
 /** Redshift's message when a COPY met more rejected rows than MAXERROR allows. */
+/** Redshift's error 1023: a concurrent transaction touched the same tables; safe to run again. */
+const SERIALIZATION_CONFLICT = /serializable isolation violation/i;
 const LOAD_FAILED = /Load into table '?[^']*'? failed/i;
 
 /**
@@ -242,7 +244,8 @@ export class RedshiftDataWarehouse implements Warehouse {
 
   /**
    * Polls DescribeStatement until FINISHED (returns), FAILED (StatementFailed with Redshift's
-   * message) or ABORTED (StatementAborted); past the deadline, cancels and throws StatementTimedOut.
+   * message, or SerializationConflict for error 1023) or ABORTED (StatementAborted); past the
+   * deadline, cancels and throws StatementTimedOut.
    */
   private async waitUntilFinished(id: string, startedAt: number, step: string): Promise<void> {
     const deadline = startedAt + Math.min(this.statementTimeoutMs, this.remainingTimeMs() - CANCEL_MARGIN_MS);
@@ -251,8 +254,11 @@ export class RedshiftDataWarehouse implements Warehouse {
       switch (description.Status) {
         case 'FINISHED':
           return;
-        case 'FAILED':
-          throw new StatementFailed(`${step}: ${failureDetail(description)}`);
+        case 'FAILED': {
+          const detail = failureDetail(description);
+          if (SERIALIZATION_CONFLICT.test(detail)) throw new SerializationConflict(`${step}: ${detail}`);
+          throw new StatementFailed(`${step}: ${detail}`);
+        }
         case 'ABORTED':
           throw new StatementAborted(id, failureDetail(description));
       }

@@ -78,6 +78,15 @@ export class WarehouseThrottled extends RedlineError {
   override readonly transient = true;
 }
 
+/**
+ * The warehouse rolled a transaction back because a concurrent one changed the same tables
+ * (Redshift's "1023: Serializable isolation violation"); nothing took effect. Retried.
+ */
+export class SerializationConflict extends RedlineError {
+  override readonly name = 'SerializationConflict';
+  override readonly transient = true;
+}
+
 /** A source had no objects to load for the run. */
 export class NoDataArrived extends RedlineError {
   override readonly name = 'NoDataArrived';
@@ -85,6 +94,12 @@ export class NoDataArrived extends RedlineError {
 
 /**
  * Names of the errors the state machine retries: transient by nature, never data errors.
- * StatementAborted and WarehouseUnavailable are thrown by the Redshift Data API adapter.
+ * StatementAborted and WarehouseUnavailable are thrown by the Redshift Data API adapter;
+ * SerializationConflict by any warehouse whose concurrent runs (a backfill) collide.
  */
-export const TRANSIENT_ERRORS: readonly string[] = ['WarehouseThrottled', 'WarehouseUnavailable', 'StatementAborted'];
+export const TRANSIENT_ERRORS: readonly string[] = [
+  'WarehouseThrottled',
+  'WarehouseUnavailable',
+  'StatementAborted',
+  'SerializationConflict',
+];

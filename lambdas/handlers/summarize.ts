@@ -1,7 +1,10 @@
-// Summarize task: count the rows of the tables a pipeline reports, for the run's result.
+// Summarize task: the run's last step. Drops the run's staging copies (a failed run keeps them,
+// so a redrive or resume finds what it staged) and counts the rows of the tables the pipeline
+// reports, for the run's result.
 import type { HandlerDeps } from '../core/deps.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { summarizeEvent } from './events.ts';
+import { dropRunStagingSql, runScopedTables } from '../core/run-staging.ts';
 
 export interface SummaryResult {
   tables: Record<string, number>;
@@ -10,7 +13,10 @@ export interface SummaryResult {
 export function createSummarizeHandler(deps: HandlerDeps) {
   return async (raw: unknown): Promise<SummaryResult> => {
     const event = summarizeEvent.parse(raw);
-    return { tables: await countRows(deps, pipelineNamed(event.pipeline).reportTables) };
+    const spec = pipelineNamed(event.pipeline);
+    const drops = runScopedTables(spec).map((table) => dropRunStagingSql(table, event.runId));
+    if (drops.length > 0) await deps.warehouse.executeInTransaction(drops, { runId: event.runId, step: 'summarize' });
+    return { tables: await countRows(deps, spec.reportTables) };
   };
 }
 

@@ -12,9 +12,9 @@ export interface BackfillDefinitionProps {
   /** The pipeline's state machine, one execution of which runs each date. */
   readonly pipeline: sfn.IStateMachine;
   /**
-   * How many dates run at once. Runs of one pipeline share its staging tables, so keep this at 1
-   * until staging is per run.
-   * @default 1
+   * How many dates run at once. Each run stages into its own copies of the staging tables; runs
+   * that collide on a star table are rolled back by Redshift and retried (SerializationConflict).
+   * @default 4
    */
   readonly maxConcurrency?: number;
 }
@@ -43,7 +43,7 @@ export class BackfillDefinition extends Construct {
     const eachDate = new sfn.Map(this, 'Each date', {
       itemsPath: sfn.JsonPath.stringAt('$.dates'),
       itemSelector: { runDate: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
-      maxConcurrency: props.maxConcurrency ?? 1,
+      maxConcurrency: props.maxConcurrency ?? 4,
       resultPath: '$.results',
     });
     eachDate.itemProcessor(runDate);

@@ -16,12 +16,14 @@ import { pipelineNamed } from '../pipelines/index.ts';
 import type { PipelineSpec } from '../pipelines/spec.ts';
 import { InvalidInput } from '../../lambdas/core/errors.ts';
 import { readExecution, saveExecution } from './execution-records.ts';
-import { openLocalEnvironment, type LocalEnvironmentOptions } from './local-environment.ts';
+import { openLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from './local-environment.ts';
 import { allStates, definitionOf, handlerOfFunctionArn, startingAt, type AslDefinition } from './state-machine-definition.ts';
 
-/** Lets a caller wrap the task handlers, e.g. to inject faults. */
+/** Lets a caller wrap the task handlers, e.g. to inject faults, or share one open environment. */
 interface Interception {
   interceptTasks?: (handlers: Record<HandlerName, TaskHandler>) => Record<HandlerName, TaskHandler>;
+  /** An environment already open (e.g. for concurrent runs of a backfill); the run leaves it open. */
+  environment?: LocalEnvironment;
 }
 
 export interface ResumeOptions extends LocalEnvironmentOptions, Interception {
@@ -91,7 +93,7 @@ interface ExecutionPlan {
 async function execute(options: LocalEnvironmentOptions & Interception, plan: ExecutionPlan): Promise<RunOutcome> {
   const started = Date.now();
   const { spec, runId, definition } = plan;
-  const environment = await openLocalEnvironment(options);
+  const environment = options.environment ?? (await openLocalEnvironment(options));
   try {
     const observed = new ObservedTasks();
     const handlers = observed.wrap((options.interceptTasks ?? ((h) => h))(createHandlers(environment)));
@@ -139,7 +141,7 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
       durationMs: Date.now() - started,
     };
   } finally {
-    await environment.close();
+    if (!options.environment) await environment.close();
   }
 }
 

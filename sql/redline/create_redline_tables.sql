@@ -14,11 +14,24 @@ CREATE TABLE IF NOT EXISTS redline_runs (
     error         VARCHAR(1024)
 ) DISTSTYLE ALL SORTKEY (started_at);
 
--- redline_loaded_files: the load-once ledger of sources staged with load 'new-files': every file
--- COPYed, so no later run loads it again.
+-- redline_loaded_files: the load-once ledger of sources staged with load 'new-files'. A run first
+-- claims the files no one has loaded or holds a live claim on (claimed_at), COPYs the files it
+-- claimed, then marks them loaded (loaded_at). A claim that was never marked loaded expires after
+-- the claim lease, so a file claimed by a run that died is loaded by a later run.
 CREATE TABLE IF NOT EXISTS redline_loaded_files (
     pipeline   VARCHAR(64)   NOT NULL,
     table_name VARCHAR(128)  NOT NULL,
     file_uri   VARCHAR(1024) NOT NULL,
-    run_id     VARCHAR(128)  NOT NULL
+    run_id     VARCHAR(128)  NOT NULL,
+    claimed_at TIMESTAMP     NOT NULL,
+    loaded_at  TIMESTAMP
 ) DISTSTYLE ALL SORTKEY (table_name);
+
+-- redline_file_candidates: the files a run would claim, COPYed from a small CSV so a claim is one
+-- INSERT … SELECT however many files there are; each run clears its own rows first.
+CREATE TABLE IF NOT EXISTS redline_file_candidates (
+    pipeline   VARCHAR(64)   NOT NULL,
+    table_name VARCHAR(128)  NOT NULL,
+    file_uri   VARCHAR(1024) NOT NULL,
+    run_id     VARCHAR(128)  NOT NULL
+) DISTSTYLE ALL;

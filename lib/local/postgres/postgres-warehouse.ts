@@ -1,7 +1,9 @@
 // PostgreSQL Warehouse adapter: runs the pipelines' Redshift SQL on PostgreSQL 15 (the engine family
 // Redshift descends from) through the PostgreSQL dialect layer, to keep that SQL honest. COPY is not
-// implemented twice: the DuckDB COPY loads into a scratch in-memory DuckDB mirroring the schema, and
-// the accepted and rejected rows are then moved into PostgreSQL in one transaction.
+// implemented twice: the DuckDB COPY loads into a scratch in-memory DuckDB mirroring the schema (the
+// schema scripts at open, then every CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS run through
+// the adapter, such as a run's staging copies), and the
+// accepted and rejected rows are then moved into PostgreSQL in one transaction.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import pg from 'pg';
 import { LOAD_ERRORS_TABLE, type CopyResult, type CopySpec } from '../../../lambdas/core/copy-spec.ts';
@@ -73,7 +75,16 @@ export class PostgresWarehouse implements Warehouse {
       this.inTransaction(async () => {
         for (const statement of statements) await this.run(translateForPostgres(statement).sql, [], context.step);
       }),
-    );
+    ).then(() => this.mirrorTableDdl(statements));
+  }
+
+  /** Repeats the repeatable CREATE TABLE and DROP TABLE statements of `statements` in the scratch DuckDB. */
+  private mirrorTableDdl(statements: readonly string[]): Promise<void> {
+    return this.serially(async () => {
+      for (const statement of statements.filter(definesTable)) {
+        for (const translated of translateScript(statement)) await this.scratch.connection.run(translated);
+      }
+    });
   }
 
   execute(sql: string, params: SqlParams, context: StatementContext): Promise<void> {
@@ -183,6 +194,11 @@ async function openScratch(schemaSql: readonly string[]): Promise<{ instance: Du
   for (const statement of [...DIALECT_SETUP, ...schemaSql.flatMap(translateScript)]) await connection.run(statement);
   await ensureLoadErrorsTable(connection);
   return { instance, connection };
+}
+
+/** `CREATE TABLE IF NOT EXISTS …` or `DROP TABLE IF EXISTS …`: safe to run again in the scratch. */
+function definesTable(statement: string): boolean {
+  return /^\s*(CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS|DROP\s+TABLE\s+IF\s+EXISTS)\s/i.test(statement);
 }
 
 function insertSql(table: string, columns: readonly string[], rows: number): string {

@@ -347,6 +347,19 @@ describe('RedshiftDataWarehouse.execute', () => {
       StatementFailed,
     );
   });
+
+  it('GIVEN a concurrent transaction collided (error 1023) WHEN executed THEN the transient SerializationConflict is thrown', async () => {
+    redshift.on(DescribeStatementCommand).resolves({
+      Id: QUERY_ID,
+      Status: 'FAILED',
+      Error: 'ERROR: 1023 DETAIL: Serializable isolation violation on table - 105223, transactions forming the cycle are: 27380, 27381',
+    });
+
+    await expect(warehouse().execute('DELETE FROM songplays', {}, { runId: 'r1', step: 'songplays' })).rejects.toMatchObject({
+      name: 'SerializationConflict',
+      transient: true,
+    });
+  });
 });
 
 describe('RedshiftDataWarehouse.copy', () => {

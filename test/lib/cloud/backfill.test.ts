@@ -23,7 +23,7 @@ describe('Backfill state machine', () => {
       Type: 'Map',
       ItemsPath: '$.dates',
       ItemSelector: { 'runDate.$': '$$.Map.Item.Value' },
-      MaxConcurrency: 1,
+      MaxConcurrency: 4,
       ResultPath: '$.results',
       End: true,
     });

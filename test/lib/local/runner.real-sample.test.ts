@@ -78,7 +78,7 @@ describe.skipIf(!existsSync(SAMPLE))('sparkify on the real sample, one run per d
   beforeAll(async () => {
     expected = await expectedFromRawFiles();
     stateDir = await mkdtemp(join(tmpdir(), 'redline-real-'));
-    outcomes = await backfillLocally({ pipeline: 'sparkify', from: '2018-11-01', to: '2018-11-30', dataDir: SAMPLE, stateDir, notifier });
+    outcomes = await backfillLocally({ pipeline: 'sparkify', from: '2018-11-01', to: '2018-11-30', dataDir: SAMPLE, stateDir, notifier, concurrency: 3 });
   });
 
   async function withWarehouse<T>(work: (warehouse: DuckDbWarehouse) => Promise<T>): Promise<T> {
@@ -107,9 +107,11 @@ describe.skipIf(!existsSync(SAMPLE))('sparkify on the real sample, one run per d
     expect(events.map((l) => l.files)).toEqual(Array(30).fill(1));
     expect(events.reduce((n, l) => n + l.read, 0)).toBe(expected.events);
     expect(events.every((l) => l.loaded === l.read && l.rejected === 0)).toBe(true);
+    // Three dates run at once, and all of them see the song files unloaded: the ledger's claim lets one load them.
     const songs = outcomes.map((o) => o.loads.find((l) => l.table === 'staging_songs'));
-    expect(songs[0]).toEqual({ table: 'staging_songs', files: 71, read: expected.songFiles, loaded: expected.songFiles, rejected: 0 });
-    expect(songs.slice(1).every((l) => l?.files === 0 && l.read === 0)).toBe(true);
+    const loadingSongs = songs.filter((l) => l !== undefined && l.files > 0);
+    expect(loadingSongs).toEqual([{ table: 'staging_songs', files: 71, read: expected.songFiles, loaded: expected.songFiles, rejected: 0 }]);
+    expect(songs.filter((l) => l?.files === 0 && l.read === 0)).toHaveLength(29);
   });
 
   it("gives each user the level of that user's latest event over all days", async () => {
