@@ -1,12 +1,17 @@
-// Cloud ObjectStore adapter: s3://bucket/key URIs on Amazon S3. Lists every page of a prefix,
-// reads objects whole, and writes them encrypted at rest with a content type from the extension.
+// Cloud ObjectStore adapter: s3://bucket/key URIs on Amazon S3. Lists every page of a prefix, reads
+// objects whole or as streams, and writes them (whole, or streamed as a multipart upload) encrypted at
+// rest with a content type from the extension.
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  type PutObjectCommandInput,
   type S3Client,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidInput } from '../core/errors.ts';
 import type { ObjectStore, StoredObject } from '../core/ports.ts';
 
@@ -16,12 +21,18 @@ export interface S3ObjectStoreOptions {
   serverSideEncryption?: Extract<ServerSideEncryption, 'AES256' | 'aws:kms'>;
   /** The KMS key for 'aws:kms'. @default the bucket's (or the account's aws/s3) key */
   kmsKeyId?: string;
+  /** Bytes per part of a streamed upload (at least 5 MiB); at most partSize × 4 bytes are buffered. @default 8 MiB */
+  partSize?: number;
 }
 
 interface S3Location {
   bucket: string;
   key: string;
 }
+
+/** S3's smallest part size (but for the last part), and the part size of streamed uploads by default. */
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
 /** Content types by file extension; anything else is application/octet-stream. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -38,10 +49,12 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly encryption: Pick<S3ObjectStoreOptions, 'serverSideEncryption' | 'kmsKeyId'>;
+  private readonly partSize: number;
 
   constructor(options: S3ObjectStoreOptions) {
     this.client = options.client;
     this.encryption = { serverSideEncryption: options.serverSideEncryption ?? 'AES256', kmsKeyId: options.kmsKeyId };
+    this.partSize = Math.max(MIN_PART_SIZE, options.partSize ?? DEFAULT_PART_SIZE);
   }
 
   /** Every object under the prefix (all ListObjectsV2 pages), sorted by URI. */
@@ -70,16 +83,40 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(uri: string, body: string | Buffer): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: contentTypeOf(key),
-        ServerSideEncryption: this.encryption.serverSideEncryption,
-        SSEKMSKeyId: this.encryption.serverSideEncryption === 'aws:kms' ? this.encryption.kmsKeyId : undefined,
-      }),
-    );
+    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...this.writeAttributes(key) }));
+  }
+
+  /** The GetObject body as a Node stream; the response is read as the stream is consumed. */
+  async openRead(uri: string): Promise<Readable> {
+    const { bucket, key } = parseS3Uri(uri);
+    const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (Body === undefined) throw new Error(`S3 returned no body for ${uri}`);
+    if (Body instanceof Readable) return Body;
+    return Readable.fromWeb(Body.transformToWebStream() as WebReadableStream<Uint8Array>);
+  }
+
+  /**
+   * Streams `body` with lib-storage's Upload: one PutObject when it fits in a part, else a multipart upload
+   * whose parts are sent as they fill. A failure (of `body` or of S3) aborts the multipart upload, so no
+   * object and no orphaned parts are left.
+   */
+  async putStream(uri: string, body: Readable): Promise<void> {
+    const { bucket, key } = parseS3Uri(uri);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: bucket, Key: key, Body: body, ...this.writeAttributes(key) },
+      partSize: this.partSize,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
+  private writeAttributes(key: string): Pick<PutObjectCommandInput, 'ContentType' | 'ServerSideEncryption' | 'SSEKMSKeyId'> {
+    return {
+      ContentType: contentTypeOf(key),
+      ServerSideEncryption: this.encryption.serverSideEncryption,
+      SSEKMSKeyId: this.encryption.serverSideEncryption === 'aws:kms' ? this.encryption.kmsKeyId : undefined,
+    };
   }
 }
 

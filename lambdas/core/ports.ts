@@ -1,6 +1,7 @@
 // Ports: what the handlers need from the outside world. Cloud adapters (Redshift Data API,
 // S3, SNS) and local adapters (DuckDB, a folder, console/file) implement them; the logic
 // above never knows which one it talks to.
+import type { Readable } from 'node:stream';
 import type { CopyResult, CopySpec } from './copy-spec.ts';
 import type { LoadErrorSample } from './errors.ts';
 
@@ -40,6 +41,14 @@ export interface ObjectStore {
   list(prefixUri: string): Promise<StoredObject[]>;
   get(uri: string): Promise<Buffer>;
   put(uri: string, body: string | Buffer): Promise<void>;
+  /** The object's bytes as a stream, read as they are consumed (never whole in memory); rejects when it does not exist. */
+  openRead(uri: string): Promise<Readable>;
+  /**
+   * Writes `body` as the object at `uri`, replacing any object there, consuming it at the pace the store
+   * takes it. Resolves once the object is stored; if `body` fails or the write fails, it rejects and no
+   * partial object is left in place of the old one.
+   */
+  putStream(uri: string, body: Readable): Promise<void>;
 }
 
 /** A message to the people who look after a pipeline. */

@@ -62,11 +62,14 @@ export function scopeToRun(sql: string, stagingTables: readonly string[], runId:
   return render(scoped);
 }
 
+/** The one-row table of a run's id, pipeline, date and time (created by redline's own schema SQL). */
+export const RUN_CONTEXT_TABLE = 'run_context';
+
 /**
- * The staging tables a pipeline's runs each get a copy of: those of its 'replace' sources. A
- * 'new-files' source's table accumulates every file ever loaded (the load-once ledger keeps each
- * file to one COPY), so all runs share it.
+ * The tables a pipeline's runs each get a copy of: the run context, and the staging tables of its
+ * 'replace' sources. A 'new-files' source's table accumulates every file ever loaded (the
+ * load-once ledger keeps each file to one COPY), so all runs share it.
  */
 export function runScopedTables(spec: { sources: readonly { table: string; load: string }[] }): string[] {
-  return spec.sources.filter((s) => s.load === 'replace').map((s) => s.table);
+  return [RUN_CONTEXT_TABLE, ...spec.sources.filter((s) => s.load === 'replace').map((s) => s.table)];
 }

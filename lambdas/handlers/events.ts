@@ -9,7 +9,15 @@ const runDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/, 'a YYYY-MM-DD run date or a UTC ISO timestamp')
   .transform((value) => value.slice(0, 10));
-const base = { pipeline: z.string().min(1), runId: z.string().min(1), runDate };
+/**
+ * The run's time, from the same input field: the scheduler's timestamp, or for a bare date the
+ * start of that day (UTC). Rendered as 'YYYY-MM-DD HH:MM:SS', the form every engine casts to TIMESTAMP.
+ */
+const runTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/, 'a YYYY-MM-DD run date or a UTC ISO timestamp')
+  .transform((value) => (value.length === 10 ? `${value} 00:00:00` : value.slice(0, 19).replace('T', ' ')));
+const base = { pipeline: z.string().min(1), runId: z.string().min(1), runDate, runTime: runTime.optional() };
 
 /** `attempt`: how many times the sensor has listed the sources before this one. */
 export const planEvent = z.object({ ...base, attempt: z.number().int().min(0) });

@@ -39,7 +39,8 @@ export interface PipelineAlarms {
   readonly timedOut: cloudwatch.Alarm;
   readonly aborted: cloudwatch.Alarm;
   readonly sla: cloudwatch.Alarm;
-  readonly freshness: cloudwatch.Alarm;
+  /** Only for a scheduled pipeline: one run on demand (an initialization) is never stale. */
+  readonly freshness?: cloudwatch.Alarm;
 }
 
 export class PipelineAlerts extends Construct {
@@ -102,25 +103,30 @@ export class PipelineAlerts extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      freshness: stateMachine
-        .metricSucceeded({ period: Duration.hours(spec.sla.maxStalenessHours), statistic: 'Sum' })
-        .createAlarm(scope, 'Freshness', {
-          alarmName: `${name}-freshness`,
-          alarmDescription: `${spec.name}: no successful run in the last ${spec.sla.maxStalenessHours} hours`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        }),
+      ...(spec.schedule
+        ? {
+            freshness: stateMachine
+              .metricSucceeded({ period: Duration.hours(spec.sla.maxStalenessHours), statistic: 'Sum' })
+              .createAlarm(scope, 'Freshness', {
+                alarmName: `${name}-freshness`,
+                alarmDescription: `${spec.name}: no successful run in the last ${spec.sla.maxStalenessHours} hours`,
+                threshold: 1,
+                evaluationPeriods: 1,
+                comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+                treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+              }),
+          }
+        : {}),
     };
     const action = new actions.SnsAction(this.topic);
-    for (const alarm of Object.values(alarms)) alarm.addAlarmAction(action);
+    const all = Object.values(alarms).filter((a): a is cloudwatch.Alarm => a !== undefined);
+    for (const alarm of all) alarm.addAlarmAction(action);
 
     new cloudwatch.Dashboard(scope, 'Dashboard', {
       dashboardName: name,
       widgets: [
         [
-          new cloudwatch.AlarmStatusWidget({ title: `${spec.name} alarms`, alarms: Object.values(alarms), width: 24 }),
+          new cloudwatch.AlarmStatusWidget({ title: `${spec.name} alarms`, alarms: all, width: 24 }),
         ],
         [
           new cloudwatch.GraphWidget({

@@ -5,6 +5,7 @@
 //   Start run → Plan run → Data landed? ─no→ Wait for data → Plan run (the sensor)
 //                                       └yes→ Create tables → Stage sources (one branch per source)
 //   → Build <step>… → Run quality checks → Summarize run → Succeeded
+//   A pipeline without sources (SQL steps only) starts at Create tables.
 //
 // No state catches a task's error: a failure fails the execution *in the task that failed*, so a
 // Step Functions redrive re-runs exactly that task (a Catch → Notify → Fail path would leave the
@@ -36,10 +37,15 @@ export interface PipelineDefinitionProps {
   readonly taskTimeout?: Duration;
 }
 
-/** The payload fields every task receives: which pipeline, which run, which date. */
+/**
+ * The payload fields every task receives: which pipeline, which run, which date. The input's
+ * `runDate` is a date or the scheduler's timestamp; tasks read the date from `runDate` and the
+ * run's time from `runTime`.
+ */
 const RUN_FIELDS = {
   runId: sfn.JsonPath.stringAt('$$.Execution.Name'),
   runDate: sfn.JsonPath.stringAt('$.runDate'),
+  runTime: sfn.JsonPath.stringAt('$.runDate'),
 };
 
 export class PipelineDefinition extends Construct {
@@ -53,37 +59,43 @@ export class PipelineDefinition extends Construct {
     this.props = props;
     const { spec } = props;
 
+    const createTables = this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD);
+    let chain = sfn.Chain.start(createTables);
+    if (spec.sources.length > 0) {
+      const stage = new sfn.Parallel(this, 'Stage sources', { resultPath: '$.loads' });
+      for (const source of spec.sources) {
+        stage.branch(
+          this.task(`Stage ${source.table}`, 'stage', {
+            table: source.table,
+            manifest: sfn.JsonPath.stringAt(`$.plan.manifests.${source.table}`),
+          }),
+        );
+      }
+      chain = chain.next(stage);
+    }
+    for (const step of spec.steps) {
+      chain = chain.next(this.task(`Build ${step.name}`, 'transform', { step: step.name }, sfn.JsonPath.DISCARD));
+    }
+    chain
+      .next(this.task('Run quality checks', 'check', {}, '$.quality'))
+      .next(this.task('Summarize run', 'summarize', {}, '$.summary'))
+      .next(new sfn.Succeed(this, 'Succeeded'));
+    this.startState = spec.sources.length > 0 ? this.sensor(createTables) : createTables;
+  }
+
+  /** Start run → Plan run → Data landed? ─no→ Wait for data → Plan run; ─yes→ `then`. */
+  private sensor(then: sfn.State): sfn.State {
+    const { spec } = this.props;
     const start = new sfn.Pass(this, 'Start run', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: '$.plan' });
     const plan = this.task('Plan run', 'plan', { attempt: sfn.JsonPath.numberAt('$.plan.attempt') }, '$.plan');
     const waitForData = new sfn.Wait(this, 'Wait for data', {
       time: sfn.WaitTime.duration(Duration.seconds(spec.sensor.pollSeconds)),
     });
-    const createTables = this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD);
-
-    const stage = new sfn.Parallel(this, 'Stage sources', { resultPath: '$.loads' });
-    for (const source of spec.sources) {
-      stage.branch(
-        this.task(`Stage ${source.table}`, 'stage', {
-          table: source.table,
-          manifest: sfn.JsonPath.stringAt(`$.plan.manifests.${source.table}`),
-        }),
-      );
-    }
-
-    const build = spec.steps.map((step) =>
-      this.task(`Build ${step.name}`, 'transform', { step: step.name }, sfn.JsonPath.DISCARD),
-    );
-    const check = this.task('Run quality checks', 'check', {}, '$.quality');
-    const summarize = this.task('Summarize run', 'summarize', {}, '$.summary');
-
-    let chain = sfn.Chain.start(createTables).next(stage);
-    for (const step of build) chain = chain.next(step);
-    chain.next(check).next(summarize).next(new sfn.Succeed(this, 'Succeeded'));
     const dataLanded = new sfn.Choice(this, 'Data landed?')
-      .when(sfn.Condition.booleanEquals('$.plan.ready', true), createTables)
+      .when(sfn.Condition.booleanEquals('$.plan.ready', true), then)
       .otherwise(waitForData.next(plan));
     start.next(plan).next(dataLanded);
-    this.startState = start;
+    return start;
   }
 
   /** A Lambda task whose payload is the run fields plus `fields`, result at `resultPath`. */

@@ -85,11 +85,13 @@ export class RedlineStack extends Stack {
       });
       // A run must find its jsonpaths files in assets/.
       pipeline.node.addDependency(assets);
-      new PipelineSchedule(this, `Schedule-${spec.name}`, {
-        spec,
-        stateMachine: pipeline.stateMachine,
-        scheduleName: pipeline.stateMachineName,
-      });
+      if (spec.schedule) {
+        new PipelineSchedule(this, `Schedule-${spec.name}`, {
+          spec,
+          stateMachine: pipeline.stateMachine,
+          scheduleName: pipeline.stateMachineName,
+        });
+      }
       this.alerts.watch(spec, pipeline.stateMachine);
       new CfnOutput(this, `StateMachineArn-${spec.name}`, {
         description: `State machine of the ${spec.name} pipeline`,

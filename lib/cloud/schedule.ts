@@ -31,10 +31,12 @@ export class PipelineSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineScheduleProps) {
     super(scope, id);
+    const expression = props.spec.schedule;
+    if (!expression) throw new Error(`pipeline ${props.spec.name} declares no schedule`);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       scheduleName: props.scheduleName,
-      description: `Starts the ${props.spec.name} pipeline: ${props.spec.schedule}`,
-      schedule: scheduler.ScheduleExpression.expression(props.spec.schedule, props.timeZone ?? TimeZone.ETC_UTC),
+      description: `Starts the ${props.spec.name} pipeline: ${expression}`,
+      schedule: scheduler.ScheduleExpression.expression(expression, props.timeZone ?? TimeZone.ETC_UTC),
       enabled: props.enabled ?? true,
       target: new targets.StepFunctionsStartExecution(props.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ runDate: scheduler.ContextAttribute.scheduledTime }),

@@ -1,7 +1,11 @@
 // Local ObjectStore adapter: each bucket of an s3://bucket/key URI maps to a folder on disk.
-// Buckets not mapped are refused, so a typo never writes somewhere unexpected.
-import { mkdir, readFile, readdir, stat, writeFile, rename } from 'node:fs/promises';
+// Buckets not mapped are refused, so a typo never writes somewhere unexpected. Writes go to a temporary
+// file renamed into place, so readers never see half an object.
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ObjectStore, StoredObject } from '../../lambdas/core/ports.ts';
 import { InvalidInput } from '../../lambdas/core/errors.ts';
 
@@ -15,6 +19,9 @@ export function parseS3Uri(uri: string): S3Location {
   if (!match) throw new InvalidInput(`not an s3:// URI: ${uri}`);
   return { bucket: match[1]!, key: match[2]! };
 }
+
+/** Numbers the temporary files of this process, so concurrent writes of one object never share one. */
+let temporaryCounter = 0;
 
 export class FilesystemObjectStore implements ObjectStore {
   private readonly roots: ReadonlyMap<string, string>;
@@ -52,11 +59,31 @@ export class FilesystemObjectStore implements ObjectStore {
 
   /** Writes via a temporary file and a rename, so readers never see half an object. */
   async put(uri: string, body: string | Buffer): Promise<void> {
+    await this.writeVia(uri, (temporary) => writeFile(temporary, body));
+  }
+
+  /** Opens the file first, so a missing object rejects here rather than as a stream error. */
+  async openRead(uri: string): Promise<Readable> {
+    const handle = await open(this.localPath(uri), 'r');
+    return handle.createReadStream();
+  }
+
+  /** Streams `body` into a temporary file, renamed into place once complete (removed if anything fails). */
+  async putStream(uri: string, body: Readable): Promise<void> {
+    await this.writeVia(uri, (temporary) => pipeline(body, createWriteStream(temporary)));
+  }
+
+  private async writeVia(uri: string, write: (temporary: string) => Promise<void>): Promise<void> {
     const path = this.localPath(uri);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, body);
-    await rename(temporary, path);
+    const temporary = `${path}.${process.pid}-${++temporaryCounter}.tmp`;
+    try {
+      await write(temporary);
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 }
 

@@ -79,7 +79,8 @@ export const pipelineSpecSchema = z.object({
   description: z.string(),
   /** SQL that creates every table the pipeline uses if absent; safe to run on each run. */
   schema: sqlFile,
-  sources: z.array(sourceSchema).min(1),
+  /** What each run stages; none for a pipeline of SQL steps only (e.g. an initialization workflow). */
+  sources: z.array(sourceSchema),
   steps: z.array(stepSchema).min(1),
   checks: z.array(checkSchema),
   /** Tables whose row counts each run reports, in display order. */
@@ -88,8 +89,8 @@ export const pipelineSpecSchema = z.object({
   sensor: z
     .object({ pollSeconds: z.number().int().positive().default(300), maxAttempts: z.number().int().positive().default(72) })
     .default({ pollSeconds: 300, maxAttempts: 72 }),
-  /** EventBridge schedule expression, e.g. 'cron(0 1 * * ? *)'. */
-  schedule: z.string().regex(/^(cron|rate)\(.+\)$/),
+  /** EventBridge schedule expression, e.g. 'cron(0 1 * * ? *)'; none for a pipeline run on demand. */
+  schedule: z.string().regex(/^(cron|rate)\(.+\)$/).optional(),
   sla: z.object({
     /** A run longer than this raises the SLA alarm. */
     maxDurationMinutes: z.number().int().positive(),

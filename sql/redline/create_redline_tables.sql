@@ -35,3 +35,12 @@ CREATE TABLE IF NOT EXISTS redline_file_candidates (
     file_uri   VARCHAR(1024) NOT NULL,
     run_id     VARCHAR(128)  NOT NULL
 ) DISTSTYLE ALL;
+
+-- run_context: the shape of each run's own one-row context table (run_context__r<run>), which the
+-- Create tables task fills with the run's id, date and time; a step's SQL reads it as run_context.
+CREATE TABLE IF NOT EXISTS run_context (
+    run_id   VARCHAR(128) NOT NULL,
+    pipeline VARCHAR(64)  NOT NULL,
+    run_date DATE         NOT NULL,
+    run_time TIMESTAMP    NOT NULL
+) DISTSTYLE ALL;

@@ -1,4 +1,5 @@
 // Handler dependencies for unit tests: a scripted warehouse, an in-memory store, a capturing notifier.
+import { Readable } from 'node:stream';
 import type { HandlerDeps } from '../../lambdas/core/deps.ts';
 import type { ObjectStore, Row, StoredObject, Warehouse } from '../../lambdas/core/ports.ts';
 import { CapturingNotifier } from './capturing-notifier.ts';
@@ -17,6 +18,20 @@ export class MemoryStore implements ObjectStore {
   async put(uri: string, body: string | Buffer): Promise<void> {
     this.objects.set(uri, Buffer.from(body));
   }
+  /** The object in chunks of `MemoryStore.CHUNK` bytes, as a store would stream it. */
+  async openRead(uri: string): Promise<Readable> {
+    const body = await this.get(uri);
+    const chunks = Array.from({ length: Math.ceil(body.length / MemoryStore.CHUNK) }, (_, i) => body.subarray(i * MemoryStore.CHUNK, (i + 1) * MemoryStore.CHUNK));
+    return Readable.from(chunks, { objectMode: false });
+  }
+  /** Stores the object only once `body` ends; a failing body leaves the old object in place. */
+  async putStream(uri: string, body: Readable): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    this.objects.set(uri, Buffer.concat(chunks));
+  }
+
+  static readonly CHUNK = 64 * 1024;
 }
 
 /** A warehouse whose queries answer with `answer(sql)`; everything else is unused here. */

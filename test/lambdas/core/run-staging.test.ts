@@ -37,8 +37,8 @@ describe('run staging', () => {
     expect(dropRunStagingSql('staging_events', RUN)).toBe(`DROP TABLE IF EXISTS ${copy}`);
   });
 
-  it("GIVEN a pipeline's sources WHEN listed THEN only 'replace' sources get per-run copies", () => {
+  it("GIVEN a pipeline's sources WHEN listed THEN the run context and only 'replace' sources get per-run copies", () => {
     const spec = { sources: [{ table: 'staging_events', load: 'replace' }, { table: 'staging_songs', load: 'new-files' }] };
-    expect(runScopedTables(spec)).toEqual(['staging_events']);
+    expect(runScopedTables(spec)).toEqual(['run_context', 'staging_events']);
   });
 });
