@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { resumePipelineLocally, runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
 import { generateSparkifySample } from '../lib/generators/sparkify.ts';
+import { generateUserActivityRound } from '../lib/generators/user-activity.ts';
 import { formatBackfill, formatOutcome, formatRuns } from '../lib/local/outcome-format.ts';
 import { recentRuns } from '../lib/local/run-history.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
@@ -26,18 +27,19 @@ program
   .command('run')
   .description('run a pipeline locally through its state machine, on the embedded warehouse')
   .argument('<pipeline>', 'pipeline name, e.g. sparkify')
-  .option('--date <YYYY-MM-DD>', 'run date', parseDate, today())
+  .option('--date <YYYY-MM-DD|ISO>', 'run date, or the run time as a UTC timestamp (default: now)', parseRunDate, now())
   .option('--data <dir>', 'folder standing for the landing bucket', DEFAULT_SAMPLE_DIR)
   .option('--state <dir>', 'folder for the local warehouse, work bucket and alerts', DEFAULT_STATE_DIR)
   .option('--resume <run-id>', 'continue a failed run from the step that failed (as Step Functions redrive does)')
+  .option('--mysql <url>', 'the MySQL/MariaDB database a pipeline with an extract reads, e.g. mysql://root@127.0.0.1:3306/test')
   .option('--json', 'print one JSON object with the outcome')
   .addHelpText(
     'after',
     '\nExamples:\n  $ redline run sparkify --date 2018-11-05 --data ../shared/data/sparkify --json\n  $ redline run sparkify --resume sparkify-2018-11-05-1a2b3c4d\n',
   )
-  .action(async (pipeline: string, options: { date: string; data: string; state: string; resume?: string; json?: boolean }) => {
+  .action(async (pipeline: string, options: { date: string; data: string; state: string; resume?: string; mysql?: string; json?: boolean }) => {
     if (!existsSync(options.data)) fail(`no data at ${options.data}; try: redline generate sparkify --events 20000 --out ${options.data}`);
-    const where = { dataDir: options.data, stateDir: options.state };
+    const where = { dataDir: options.data, stateDir: options.state, ...(options.mysql ? { sourceDatabaseUrl: options.mysql } : {}) };
     const outcome = options.resume
       ? await resumePipelineLocally({ ...where, runId: options.resume })
       : await runPipelineLocally({ ...where, pipeline, runDate: options.date });
@@ -81,19 +83,62 @@ program
     process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatRuns(rows));
   });
 
-program
-  .command('generate')
-  .description('write deterministic sample data shaped like the real data')
-  .argument('<pipeline>', 'sparkify')
-  .requiredOption('--out <dir>', 'folder to write (song_data/ and log_data/)')
+const generate = program.command('generate').description('write deterministic sample data shaped like the real data');
+
+generate
+  .command('sparkify')
+  .description('song files and a month of event logs (song_data/ and log_data/)')
+  .requiredOption('--out <dir>', 'folder to write')
   .option('--events <n>', 'number of events', parseCount, DEFAULT_SAMPLE_EVENTS)
   .option('--seed <n>', 'random seed', parseCount, 1)
   .addHelpText('after', '\nExamples:\n  $ redline generate sparkify --events 1000000 --out /tmp/sparkify\n')
-  .action(async (pipeline: string, options: { out: string; events: number; seed: number }) => {
-    if (pipeline !== 'sparkify') fail(`no generator for pipeline '${pipeline}'`);
+  .action(async (options: { out: string; events: number; seed: number }) => {
     const summary = await generateSparkifySample({ outDir: options.out, events: options.events, seed: options.seed });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   });
+
+generate
+  .command('user-activity')
+  .description('one round of changes to the user and activitylog tables, and one upload dump')
+  .requiredOption('--out <dir>', 'folder to write (source/ snapshots unless --mysql, and uploads/)')
+  .option('--users <n>', 'users inserted', parseCount, 10)
+  .option('--renames <n>', 'users renamed', parseCount, 2)
+  .option('--deletes <n>', 'users deleted first (their activity stays, user_id NULL)', parseCount, 2)
+  .option('--events <n>', 'activity rows inserted', parseCount, 50)
+  .option('--uploads <n>', 'rows of the upload dump', parseCount, 50)
+  .option('--seed <n>', 'random seed', parseCount, 1)
+  .option('--clock <ISO>', "the round's 'now' (default: now)", parseTimestamp)
+  .option('--mysql <url>', 'apply the round to MySQL/MariaDB tables instead of CSV snapshots, e.g. mysql://root@127.0.0.1:3306/test')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ redline generate user-activity --out /tmp/ua\n  $ redline generate user-activity --out /tmp/ua --mysql mysql://root@127.0.0.1:3306/test --clock 2026-11-23T12:00:00Z\n',
+  )
+  .action(async (options: UserActivityCliOptions) => {
+    const summary = await generateUserActivityRound({
+      outDir: options.out,
+      users: options.users,
+      renames: options.renames,
+      deletes: options.deletes,
+      events: options.events,
+      uploads: options.uploads,
+      seed: options.seed,
+      ...(options.clock ? { clock: new Date(options.clock) } : {}),
+      ...(options.mysql ? { mysqlUrl: options.mysql } : {}),
+    });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  });
+
+interface UserActivityCliOptions {
+  out: string;
+  users: number;
+  renames: number;
+  deletes: number;
+  events: number;
+  uploads: number;
+  seed: number;
+  clock?: string;
+  mysql?: string;
+}
 
 program
   .command('start')
@@ -122,8 +167,20 @@ function report(outcome: RunOutcome, json: boolean): void {
   process.exitCode = outcome.status === 'SUCCEEDED' ? 0 : 1;
 }
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
+/** Now, as the scheduler passes it: a UTC timestamp to the second. */
+function now(): string {
+  return `${new Date().toISOString().slice(0, 19)}Z`;
+}
+
+function parseRunDate(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseDate(value) : parseTimestamp(value);
+}
+
+function parseTimestamp(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError('expected a UTC timestamp like 2026-11-23T12:00:00Z');
+  }
+  return value;
 }
 
 function parseDate(value: string): string {

@@ -73,3 +73,5 @@ export const summarize = lambdaHandler('summarize');
 export const notify = lambdaHandler('notify', (event) =>
   failedRunOf(event, readEnvironment(process.env).REDLINE_PIPELINE, clients.sfn),
 );
+export const watermarks = lambdaHandler('watermarks');
+export const extract = lambdaHandler('extract');

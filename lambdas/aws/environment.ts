@@ -2,6 +2,7 @@
 // HandlerDeps built from them: Redshift Data API warehouse, S3 store, SNS notifier, bundled SQL.
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
@@ -11,6 +12,8 @@ import { RedshiftDataWarehouse } from './redshift-data-warehouse.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 import { SnsNotifier } from './sns-notifier.ts';
 import { SqlBundle } from './sql-bundle.ts';
+import { MysqlSource } from '../mysql/mysql-source.ts';
+import type { SourceDatabase } from '../core/ports.ts';
 
 /** partition, region, account, state machine name */
 const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
@@ -30,12 +33,16 @@ const environmentSchema = z.object({
   REDLINE_ALERT_TOPIC_ARN: arnOf('sns'),
   /** The pipeline's state machine, for links to an execution in alerts. */
   REDLINE_STATE_MACHINE_ARN: z.string().regex(STATE_MACHINE_ARN, 'must be a Step Functions state machine ARN'),
+  /** The secret (RDS format: host, port, username, password, dbname) of the database to extract from, if any. */
+  REDLINE_SOURCE_DB_SECRET_ARN: arnOf('secretsmanager').optional(),
 });
 
 export type RedlineEnvironment = z.infer<typeof environmentSchema>;
 
 /** The variables every redline Lambda needs. */
-export const REQUIRED_VARIABLES = Object.keys(environmentSchema.shape) as (keyof RedlineEnvironment)[];
+export const REQUIRED_VARIABLES = (Object.keys(environmentSchema.shape) as (keyof RedlineEnvironment)[]).filter(
+  (name) => name !== 'REDLINE_SOURCE_DB_SECRET_ARN',
+);
 
 /** The Lambda's environment lacks or garbles a setting; nothing can run until the deployment is fixed. */
 export class InvalidEnvironment extends RedlineError {
@@ -74,6 +81,8 @@ export interface AwsClients {
   sns: SNSClient;
   /** Reads an execution's history for the failure alert. */
   sfn: SFNClient;
+  /** Reads the source database's credentials. */
+  secrets: SecretsManagerClient;
 }
 
 export interface AwsDepsOptions {
@@ -96,6 +105,9 @@ export function createAwsDeps(environment: RedlineEnvironment, options: AwsDepsO
     store: new S3ObjectStore({ client: clients.s3 }),
     notifier: new SnsNotifier({ client: clients.sns, topicArn: environment.REDLINE_ALERT_TOPIC_ARN }),
     sql: new SqlBundle(),
+    ...(environment.REDLINE_SOURCE_DB_SECRET_ARN
+      ? { sourceDatabase: () => connectWithSecret(clients.secrets, environment.REDLINE_SOURCE_DB_SECRET_ARN!) }
+      : {}),
     settings: {
       landingBucket: environment.REDLINE_LANDING_BUCKET,
       workBucket: environment.REDLINE_WORK_BUCKET,
@@ -107,5 +119,28 @@ export function createAwsDeps(environment: RedlineEnvironment, options: AwsDepsO
 
 /** Clients configured by the Lambda environment (region, credentials). */
 export function defaultClients(): AwsClients {
-  return { redshiftData: new RedshiftDataClient({}), s3: new S3Client({}), sns: new SNSClient({}), sfn: new SFNClient({}) };
+  return {
+    redshiftData: new RedshiftDataClient({}),
+    s3: new S3Client({}),
+    sns: new SNSClient({}),
+    sfn: new SFNClient({}),
+    secrets: new SecretsManagerClient({}),
+  };
+}
+
+/** The fields of an RDS-format database secret redline needs. */
+const databaseSecret = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().positive().optional(),
+  username: z.string().min(1),
+  password: z.string(),
+  dbname: z.string().min(1),
+});
+
+/** Connects to the source database with the credentials of the secret (never logged). */
+async function connectWithSecret(client: SecretsManagerClient, secretArn: string): Promise<SourceDatabase> {
+  const secret = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const parsed = databaseSecret.safeParse(JSON.parse(secret.SecretString ?? '{}'));
+  if (!parsed.success) throw new InvalidEnvironment(`the source database secret lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return MysqlSource.connect(parsed.data);
 }

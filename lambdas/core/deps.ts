@@ -1,7 +1,7 @@
 // What every handler is given: the ports and the settings of the place it runs in.
 // AWS entry points build these from environment variables; the local runner builds
 // them from a folder and an embedded warehouse.
-import type { Notifier, ObjectStore, Warehouse } from './ports.ts';
+import type { Notifier, ObjectStore, SourceDatabase, Warehouse } from './ports.ts';
 
 /** Where things live. Bucket names differ per deployment; keys and prefixes come from specs. */
 export interface RuntimeSettings {
@@ -26,4 +26,6 @@ export interface HandlerDeps {
   notifier: Notifier;
   sql: SqlLibrary;
   settings: RuntimeSettings;
+  /** Connects to the operational database a pipeline extracts from; absent when none is configured. */
+  sourceDatabase?: () => Promise<SourceDatabase>;
 }

@@ -51,6 +51,13 @@ export interface ObjectStore {
   putStream(uri: string, body: Readable): Promise<void>;
 }
 
+/** An operational database redline extracts tables from (MySQL or MariaDB). */
+export interface SourceDatabase {
+  /** The rows of `sql`, its `?` placeholders bound to `values`, streamed; each value as text, NULL as null. */
+  streamRows(sql: string, values: readonly SqlValue[]): AsyncIterable<(string | null)[]>;
+  close(): Promise<void>;
+}
+
 /** A message to the people who look after a pipeline. */
 export interface Alert {
   pipeline: string;

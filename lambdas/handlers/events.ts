@@ -25,6 +25,9 @@ export const stageEvent = z.object({ ...base, table: z.string().min(1), manifest
 export const transformEvent = z.object({ ...base, step: z.string().min(1) });
 export const checkEvent = z.object(base);
 export const summarizeEvent = z.object(base);
+export const watermarksEvent = z.object(base);
+/** `watermarks`: the highest value imported per incrementally extracted table (from Read watermarks). */
+export const extractEvent = z.object({ ...base, watermarks: z.record(z.string(), z.number().int()) });
 export const notifyEvent = z.object({
   ...base,
   failedStep: z.string(),
@@ -36,6 +39,7 @@ export type StageEvent = z.infer<typeof stageEvent>;
 export type TransformEvent = z.infer<typeof transformEvent>;
 export type CheckEvent = z.infer<typeof checkEvent>;
 export type SummarizeEvent = z.infer<typeof summarizeEvent>;
+export type ExtractEvent = z.infer<typeof extractEvent>;
 export type NotifyEvent = z.infer<typeof notifyEvent>;
 
 /**

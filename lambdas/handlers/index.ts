@@ -2,13 +2,15 @@
 import type { HandlerDeps } from '../core/deps.ts';
 import { audited } from './audited.ts';
 import { createCheckHandler } from './check.ts';
+import { createExtractHandler } from './extract.ts';
 import { createNotifyHandler } from './notify.ts';
 import { createPlanHandler } from './plan.ts';
 import { createStageHandler } from './stage.ts';
 import { createSummarizeHandler } from './summarize.ts';
 import { createTransformHandler } from './transform.ts';
+import { createWatermarksHandler } from './watermarks.ts';
 
-export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify'] as const;
+export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -24,5 +26,7 @@ export function createHandlers(deps: HandlerDeps): Record<HandlerName, TaskHandl
     check: audited(deps, () => 'checks', createCheckHandler(deps)),
     summarize: audited(deps, () => 'summary', createSummarizeHandler(deps)),
     notify: createNotifyHandler(deps),
+    watermarks: createWatermarksHandler(deps),
+    extract: audited(deps, () => 'extract', createExtractHandler(deps)),
   };
 }

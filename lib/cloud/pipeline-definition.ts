@@ -5,7 +5,9 @@
 //   Start run → Plan run → Data landed? ─no→ Wait for data → Plan run (the sensor)
 //                                       └yes→ Create tables → Stage sources (one branch per source)
 //   → Build <step>… → Run quality checks → Summarize run → Succeeded
-//   A pipeline without sources (SQL steps only) starts at Create tables.
+//   A pipeline without sources (SQL steps only) starts at Create tables. A pipeline that extracts
+//   from an operational database starts with Read watermarks → Extract sources (the watermarks
+//   passed to the extract through the state), then the sensor.
 //
 // No state catches a task's error: a failure fails the execution *in the task that failed*, so a
 // Step Functions redrive re-runs exactly that task (a Catch → Notify → Fail path would leave the
@@ -28,8 +30,8 @@ type TaskHandlerName = Exclude<HandlerName, 'notify'>;
 export interface PipelineDefinitionProps {
   /** The pipeline to build the flow of. */
   readonly spec: PipelineSpec;
-  /** The Lambda function behind each kind of task. */
-  readonly functions: Readonly<Record<HandlerName, lambda.IFunction>>;
+  /** The Lambda function behind each kind of task the spec's flow uses. */
+  readonly functions: Readonly<Partial<Record<HandlerName, lambda.IFunction>>>;
   /**
    * Longest a single task may run before Step Functions times it out.
    * @default 15 minutes (the Lambda maximum)
@@ -80,7 +82,16 @@ export class PipelineDefinition extends Construct {
       .next(this.task('Run quality checks', 'check', {}, '$.quality'))
       .next(this.task('Summarize run', 'summarize', {}, '$.summary'))
       .next(new sfn.Succeed(this, 'Succeeded'));
-    this.startState = spec.sources.length > 0 ? this.sensor(createTables) : createTables;
+    const afterExtract = spec.sources.length > 0 ? this.sensor(createTables) : createTables;
+    this.startState = spec.extract ? this.extract(afterExtract) : afterExtract;
+  }
+
+  /** Read watermarks → Extract sources → `then`. */
+  private extract(then: sfn.State): sfn.State {
+    const read = this.task('Read watermarks', 'watermarks', {}, '$.watermarks');
+    const extract = this.task('Extract sources', 'extract', { watermarks: sfn.JsonPath.objectAt('$.watermarks') }, '$.extracted');
+    read.next(extract).next(then);
+    return read;
   }
 
   /** Start run → Plan run → Data landed? ─no→ Wait for data → Plan run; ─yes→ `then`. */
@@ -105,8 +116,10 @@ export class PipelineDefinition extends Construct {
     fields: Record<string, unknown>,
     resultPath?: string,
   ): tasks.LambdaInvoke {
+    const lambdaFunction = this.props.functions[handler];
+    if (!lambdaFunction) throw new Error(`pipeline ${this.props.spec.name}: no function given for the ${handler} task`);
     const task = new tasks.LambdaInvoke(this, name, {
-      lambdaFunction: this.props.functions[handler],
+      lambdaFunction,
       payload: sfn.TaskInput.fromObject({ pipeline: this.props.spec.name, ...RUN_FIELDS, ...fields }),
       payloadResponseOnly: true,
       resultPath,

@@ -1,17 +1,21 @@
-// Pipeline: one spec, deployed. Six Lambda functions (one per handler name, all from the single
+// Pipeline: one spec, deployed. One Lambda function per handler its flow uses (all from the single
 // entry lambdas/aws/entry.ts, bundled locally by esbuild with the sql/ folder beside the bundle)
 // and the Step Functions state machine PipelineDefinition builds from the spec, with logging,
 // X-Ray tracing and an overall timeout. Each function has its own role holding only what its
 // handler does: plan lists the landing prefixes and writes manifests; stage, transform, check and
 // summarize drive the workgroup through the Redshift Data API; notify, invoked by an EventBridge
 // rule when an execution fails, times out or is aborted, reads that execution's history and
-// publishes to the alert topic.
+// publishes to the alert topic; watermarks reads the warehouse; extract writes its tables' CSV
+// extracts to the landing bucket, and with a source database configured runs in the warehouse VPC
+// and reads the database's secret.
 import { BackfillDefinition } from './backfill-definition.ts';
 import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -32,14 +36,27 @@ import type { Warehouse } from './warehouse.ts';
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambdas/aws/entry.ts');
 
 /** What each handler touches, hence what its role may do. */
-const HANDLER_ACCESS: Readonly<Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'alerts'>> = {
+const HANDLER_ACCESS: Readonly<
+  Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'alerts' | 'extracts'>
+> = {
   plan: 'landing-and-manifests',
   stage: 'warehouse-and-manifests',
   transform: 'warehouse',
   check: 'warehouse',
   summarize: 'warehouse',
   notify: 'alerts',
+  watermarks: 'warehouse',
+  extract: 'extracts',
 };
+
+/** The handlers a spec's flow calls (see PipelineDefinition): staging only with sources, extracting only with an extract. */
+export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
+  return HANDLER_NAMES.filter((handler) => {
+    if (handler === 'plan' || handler === 'stage') return spec.sources.length > 0;
+    if (handler === 'watermarks' || handler === 'extract') return spec.extract !== undefined;
+    return true;
+  });
+}
 
 /** Lets the ESM bundle `require` Node built-ins for dependencies that are still CommonJS. */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
@@ -74,6 +91,13 @@ export interface PipelineProps {
    */
   readonly functionTimeout?: Duration;
   /**
+   * The secret (RDS format: host, port, username, password, dbname) of the operational database
+   * the spec's extract reads. The extract function then runs in the warehouse VPC's isolated
+   * subnets; the database must be reachable from that VPC (in it, or peered).
+   * @default none: the extract task finds no database, and the sources are read as they landed
+   */
+  readonly sourceDatabaseSecret?: secretsmanager.ISecret;
+  /**
    * Retention of the function and state machine log groups.
    * @default three months
    */
@@ -84,7 +108,7 @@ export class Pipeline extends Construct {
   readonly spec: PipelineSpec;
   /** `<namePrefix>-<pipeline>`, known at synth time (unlike the state machine's ARN token). */
   readonly stateMachineName: string;
-  readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+  readonly functions: Readonly<Partial<Record<HandlerName, nodejs.NodejsFunction>>>;
   readonly stateMachine: sfn.StateMachine;
   /** Runs the pipeline over a list of dates: input { "dates": [...] }, output a per-date result table. */
   readonly backfill: sfn.StateMachine;
@@ -132,8 +156,10 @@ export class Pipeline extends Construct {
       },
     };
 
-    const functions = {} as Record<HandlerName, nodejs.NodejsFunction>;
-    for (const handler of HANDLER_NAMES) {
+    const functions: Partial<Record<HandlerName, nodejs.NodejsFunction>> = {};
+    const used = handlersUsedBy(props.spec);
+    for (const handler of used) {
+      const inVpc = handler === 'extract' && props.sourceDatabaseSecret !== undefined;
       const logGroup = new logs.LogGroup(this, `${handler}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
       const role = new iam.Role(this, `${handler}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -149,13 +175,14 @@ export class Pipeline extends Construct {
         timeout: props.functionTimeout ?? Duration.minutes(15),
         logGroup,
         role,
-        environment,
+        environment: inVpc ? { ...environment, REDLINE_SOURCE_DB_SECRET_ARN: props.sourceDatabaseSecret!.secretArn } : environment,
+        ...(inVpc ? this.extractNetwork(props) : {}),
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
         bundling,
         description: `redline ${props.spec.name}: ${handler} task`,
       });
-      Validations.of(functions[handler]).acknowledge({
+      Validations.of(functions[handler]!).acknowledge({
         id: 'AwsSolutions-L1',
         reason: 'Node.js 22 is the runtime the handlers are built and tested for; moving to a newer one is a deliberate upgrade.',
       });
@@ -178,13 +205,27 @@ export class Pipeline extends Construct {
           'X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery ' +
           '(CreateLogDelivery, DescribeResourcePolicies, …) support no resource-level permissions; AWS requires *.',
       },
-      ...HANDLER_NAMES.map((h) => ({
-        id: `AwsSolutions-IAM5[Resource::${flatArn(functions[h])}:*]`,
+      ...used.map((h) => ({
+        id: `AwsSolutions-IAM5[Resource::${flatArn(functions[h]!)}:*]`,
         reason: `LambdaInvoke may call any version or alias of the ${h} function it was given, and only that function.`,
       })),
     );
     this.backfill = this.backfillStateMachine(stateMachineName, retention);
-    this.notifyOnFailure(functions.notify);
+    this.notifyOnFailure(functions.notify!);
+  }
+
+  /**
+   * The extract function's place in the warehouse VPC: isolated subnets, its own security group
+   * (outbound only), Secrets Manager through an interface endpoint (there is no other way out).
+   */
+  private extractNetwork(props: PipelineProps): Pick<nodejs.NodejsFunctionProps, 'vpc' | 'vpcSubnets' | 'securityGroups'> {
+    const { vpc } = props.warehouse;
+    const securityGroup = new ec2.SecurityGroup(this, 'ExtractSecurityGroup', {
+      vpc,
+      description: `redline ${props.spec.name} extract: reaches the source database and Secrets Manager`,
+      allowAllOutbound: true,
+    });
+    return { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [securityGroup] };
   }
 
   /** Invokes notify with every failed, timed-out or aborted execution of the pipeline. */
@@ -303,6 +344,25 @@ export class Pipeline extends Construct {
       }
       case 'warehouse': {
         this.grantWarehouse(role, props);
+        return;
+      }
+      case 'extracts': {
+        const keys = (props.spec.extract?.tables ?? []).map((t) => t.key);
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'WriteExtracts',
+            actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+            resources: keys.map((key) => props.landingBucket.arnForObjects(key)),
+          }),
+        );
+        if (props.sourceDatabaseSecret) {
+          props.sourceDatabaseSecret.grantRead(role);
+          role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+          Validations.of(role).acknowledge({
+            id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+            reason: 'A function in a VPC needs to create and delete its network interfaces; this AWS managed policy is exactly that.',
+          });
+        }
         return;
       }
       case 'alerts': {

@@ -16,6 +16,8 @@ import { RedrivePolicy } from './redrive-policy.ts';
 import { PipelineSchedule } from './schedule.ts';
 import { Warehouse } from './warehouse.ts';
 import { flatArn, flatResource } from './nag-findings.ts';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 export interface RedlineStackProps extends StackProps {
   /**
@@ -43,6 +45,13 @@ export interface RedlineStackProps extends StackProps {
    * @default lambdas/aws/entry.ts
    */
   readonly lambdaEntry?: string;
+  /**
+   * ARN of the Secrets Manager secret (RDS format) of the operational database that pipelines with
+   * an extract (user-activity-reports: MySQL) read. Their extract function then runs in the
+   * warehouse VPC, which gets a Secrets Manager interface endpoint.
+   * @default none: those pipelines read their sources as they land in the landing bucket
+   */
+  readonly sourceDatabaseSecretArn?: string;
 }
 
 export class RedlineStack extends Stack {
@@ -73,6 +82,16 @@ export class RedlineStack extends Stack {
     });
     this.acknowledgeAssetDeployment(assets);
 
+    const sourceDatabaseSecret = props.sourceDatabaseSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SourceDatabaseSecret', props.sourceDatabaseSecretArn)
+      : undefined;
+    if (sourceDatabaseSecret) {
+      this.warehouse.vpc.addInterfaceEndpoint('SecretsManager', {
+        service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      });
+    }
+
     this.pipelines = specs.map((spec) => {
       const pipeline = new Pipeline(this, `Pipeline-${spec.name}`, {
         spec,
@@ -82,6 +101,7 @@ export class RedlineStack extends Stack {
         workBucket: this.buckets.work,
         alertTopic: this.alerts.topic,
         entry: props.lambdaEntry,
+        ...(spec.extract && sourceDatabaseSecret ? { sourceDatabaseSecret } : {}),
       });
       // A run must find its jsonpaths files in assets/.
       pipeline.node.addDependency(assets);

@@ -10,6 +10,7 @@ import { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 import { FilesystemObjectStore } from './filesystem-store.ts';
 import { SQL_ROOT } from './project-paths.ts';
 import { SqlFolder } from './sql-folder.ts';
+import { MysqlSource } from '../../lambdas/mysql/mysql-source.ts';
 
 export const LOCAL_SETTINGS: RuntimeSettings = { landingBucket: 'redline-landing', workBucket: 'redline-work' };
 
@@ -20,6 +21,8 @@ export interface LocalEnvironmentOptions {
   stateDir: string;
   /** Where alerts go (default: the terminal and `<stateDir>/alerts.jsonl`). */
   notifier?: Notifier;
+  /** The MySQL/MariaDB database pipelines with an extract read (mysql://user:pass@host:port/db); none by default. */
+  sourceDatabaseUrl?: string;
 }
 
 export interface LocalEnvironment extends HandlerDeps {
@@ -37,7 +40,16 @@ export async function openLocalEnvironment(options: LocalEnvironmentOptions): Pr
   const notifier =
     options.notifier ??
     new FanOutNotifier([new ConsoleNotifier(), new JsonLinesNotifier(join(options.stateDir, 'alerts.jsonl'))]);
-  return { warehouse, store, notifier, sql: new SqlFolder(), settings: LOCAL_SETTINGS, close: () => warehouse.close() };
+  const { sourceDatabaseUrl } = options;
+  return {
+    warehouse,
+    store,
+    notifier,
+    sql: new SqlFolder(),
+    settings: LOCAL_SETTINGS,
+    ...(sourceDatabaseUrl ? { sourceDatabase: () => MysqlSource.connect({ url: sourceDatabaseUrl }) } : {}),
+    close: () => warehouse.close(),
+  };
 }
 
 /** Puts the pipelines' non-SQL assets (jsonpaths files) where the cloud deployment puts them. */

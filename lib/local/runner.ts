@@ -33,7 +33,7 @@ export interface ResumeOptions extends LocalEnvironmentOptions, Interception {
 
 export interface LocalRunOptions extends LocalEnvironmentOptions, Interception {
   pipeline: string;
-  /** The run date (YYYY-MM-DD). */
+  /** The run date (YYYY-MM-DD), or the run's time as a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ), as the scheduler passes it. */
   runDate: string;
   /** Execution name; default `<pipeline>-<date>-<random>`. */
   runId?: string;
@@ -63,9 +63,10 @@ const SHORTENED_PAUSE_MS = 5;
 
 export async function runPipelineLocally(options: LocalRunOptions): Promise<RunOutcome> {
   const spec = pipelineNamed(options.pipeline);
-  const runId = options.runId ?? `${spec.name}-${options.runDate}-${randomBytes(4).toString('hex')}`;
+  const runDate = options.runDate.slice(0, 10);
+  const runId = options.runId ?? `${spec.name}-${runDate}-${randomBytes(4).toString('hex')}`;
   const definition = definitionOf(spec);
-  return execute(options, { spec, runId, runDate: options.runDate, definition, input: { runDate: options.runDate } });
+  return execute(options, { spec, runId, runDate, definition, input: { runDate: options.runDate } });
 }
 
 /**

@@ -43,6 +43,26 @@ const sourceSchema = z.object({
   load: z.enum(['replace', 'new-files']).default('replace'),
 });
 
+const extractTableSchema = z.object({
+  /** The table in the source database. */
+  table: sqlIdentifier,
+  /** Its columns, in the order the CSV extract writes them (its header). */
+  columns: z.array(sqlIdentifier).min(1),
+  /** Where in the landing bucket the extract lands, as the source that stages it expects it. */
+  key: landingKey,
+  /**
+   * Extract only the rows past a watermark on this ever-growing column (the highest value
+   * imported, kept in redline_watermarks by the pipeline's SQL); else the whole table each run.
+   */
+  incremental: z.object({ column: sqlIdentifier }).optional(),
+});
+
+const extractSchema = z.object({
+  /** A MySQL/MariaDB database: mysql:// URL locally, a Secrets Manager secret in AWS. */
+  kind: z.literal('mysql'),
+  tables: z.array(extractTableSchema).min(1),
+});
+
 const stepSchema = z.object({
   /** Short name, used in state names ('Build <name>') and alerts. */
   name: sqlIdentifier,
@@ -81,6 +101,12 @@ export const pipelineSpecSchema = z.object({
   schema: sqlFile,
   /** What each run stages; none for a pipeline of SQL steps only (e.g. an initialization workflow). */
   sources: z.array(sourceSchema),
+  /**
+   * Tables to extract from an operational database into the landing bucket before the run plans,
+   * when a database is configured (`--mysql` locally, a secret in AWS); without one the sources
+   * are read as they landed.
+   */
+  extract: extractSchema.optional(),
   steps: z.array(stepSchema).min(1),
   checks: z.array(checkSchema),
   /** Tables whose row counts each run reports, in display order. */
@@ -104,6 +130,8 @@ export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
 export type SourceSpec = PipelineSpec['sources'][number];
 export type StepSpec = PipelineSpec['steps'][number];
 export type CheckSpec = PipelineSpec['checks'][number];
+export type ExtractSpec = NonNullable<PipelineSpec['extract']>;
+export type ExtractTableSpec = ExtractSpec['tables'][number];
 export type Expectation = CheckSpec['expect'];
 
 /** Validates a spec and fills in defaults; throws a zod error naming every problem. */

@@ -44,3 +44,11 @@ CREATE TABLE IF NOT EXISTS run_context (
     run_date DATE         NOT NULL,
     run_time TIMESTAMP    NOT NULL
 ) DISTSTYLE ALL;
+
+-- redline_watermarks: per pipeline and incrementally imported table, the highest value of its
+-- watermark column imported so far; the pipeline's SQL moves it in the step that imports.
+CREATE TABLE IF NOT EXISTS redline_watermarks (
+    pipeline     VARCHAR(64)  NOT NULL,
+    source_table VARCHAR(128) NOT NULL,
+    high_water   BIGINT       NOT NULL
+) DISTSTYLE ALL;

@@ -13,8 +13,15 @@ const resources = template.toJSON().Resources as Record<string, { Type: string; 
 const landing = logicalId(stack.buckets.landing);
 const work = logicalId(stack.buckets.work);
 const workgroupArn = { 'Fn::GetAtt': [logicalId(stack.warehouse.workgroup), 'Workgroup.WorkgroupArn'] };
+/** The sparkify pipeline's function of `handler` (sparkify has sources and no extract). */
+const fn = (handler: (typeof HANDLER_NAMES)[number]) => {
+  const found = pipeline.functions[handler];
+  if (!found) throw new Error(`sparkify has no ${handler} function`);
+  return found;
+};
+const SPARKIFY_HANDLERS = HANDLER_NAMES.filter((h) => h !== 'watermarks' && h !== 'extract');
 const roleOf = (handler: (typeof HANDLER_NAMES)[number]) => {
-  const role = pipeline.functions[handler].role;
+  const role = fn(handler).role;
   if (!role) throw new Error(`${handler} has no role`);
   return logicalId(role);
 };
@@ -22,25 +29,25 @@ const roleOf = (handler: (typeof HANDLER_NAMES)[number]) => {
 const writesOwnLogs = (handler: (typeof HANDLER_NAMES)[number]) => ({
   Effect: 'Allow',
   Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-  Resource: arnOf(logicalId(pipeline.functions[handler].logGroup)),
+  Resource: arnOf(logicalId(fn(handler).logGroup)),
 });
 
 describe('Pipeline functions', () => {
-  it('GIVEN the six handler names WHEN synthesized THEN there is one Node 22 arm64 function each, 512 MB, 15 minutes', () => {
-    for (const handler of HANDLER_NAMES) {
-      expect(resources[logicalId(pipeline.functions[handler])]?.Properties).toMatchObject({
+  it("GIVEN the six handlers sparkify's flow uses WHEN synthesized THEN there is one Node 22 arm64 function each, 512 MB, 15 minutes", () => {
+    for (const handler of SPARKIFY_HANDLERS) {
+      expect(resources[logicalId(fn(handler))]?.Properties).toMatchObject({
         Handler: `index.${handler}`,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
         Timeout: 900,
-        LoggingConfig: { LogGroup: { Ref: logicalId(pipeline.functions[handler].logGroup) } },
+        LoggingConfig: { LogGroup: { Ref: logicalId(fn(handler).logGroup) } },
       });
     }
   });
 
   it('GIVEN a function WHEN synthesized THEN it is configured by the REDLINE_* and Powertools variables', () => {
-    const variables = (resources[logicalId(pipeline.functions.stage)]?.Properties.Environment as { Variables: object }).Variables;
+    const variables = (resources[logicalId(fn('stage'))]?.Properties.Environment as { Variables: object }).Variables;
     expect(variables).toEqual({
       POWERTOOLS_SERVICE_NAME: 'redline-sparkify',
       REDLINE_PIPELINE: 'sparkify',
@@ -61,13 +68,13 @@ describe('Pipeline functions', () => {
   });
 
   it('GIVEN the function log groups WHEN synthesized THEN they keep logs for three months', () => {
-    for (const handler of HANDLER_NAMES) {
-      expect(resources[logicalId(pipeline.functions[handler].logGroup)]?.Properties).toEqual({ RetentionInDays: 90 });
+    for (const handler of SPARKIFY_HANDLERS) {
+      expect(resources[logicalId(fn(handler).logGroup)]?.Properties).toEqual({ RetentionInDays: 90 });
     }
   });
 
   it('GIVEN the function roles WHEN synthesized THEN none carries an AWS managed policy', () => {
-    for (const handler of HANDLER_NAMES) {
+    for (const handler of SPARKIFY_HANDLERS) {
       expect(resources[roleOf(handler)]?.Properties.ManagedPolicyArns, handler).toBeUndefined();
     }
   });
@@ -153,7 +160,7 @@ describe('Pipeline permissions', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: arnOf(logicalId(pipeline.functions.notify)),
+          Arn: arnOf(logicalId(fn('notify'))),
           RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
         }),
       ],
@@ -173,13 +180,13 @@ describe('Pipeline permissions', () => {
             Sid: 'RedriveAndInspectExecutions',
             Effect: 'Allow',
             Action: ['states:RedriveExecution', 'states:DescribeExecution', 'states:GetExecutionHistory'],
-            Resource: arn('execution:redline-dev-sparkify:*'),
+            Resource: ['sparkify', 'user-activity-init', 'user-activity-reports'].map((p) => arn(`execution:redline-dev-${p}:*`)),
           },
           {
             Sid: 'ListExecutions',
             Effect: 'Allow',
             Action: ['states:ListExecutions', 'states:DescribeStateMachine'],
-            Resource: arn('stateMachine:redline-dev-sparkify'),
+            Resource: ['sparkify', 'user-activity-init', 'user-activity-reports'].map((p) => arn(`stateMachine:redline-dev-${p}`)),
           },
         ],
       },

@@ -119,14 +119,20 @@ describe('Warehouse COPY role', () => {
         Sid: 'ReadLandingPrefixes',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [objectsOf(landing, 'log_data/*'), objectsOf(landing, 'song_data/*')],
+        Resource: [
+          objectsOf(landing, 'log_data/*'),
+          objectsOf(landing, 'song_data/*'),
+          objectsOf(landing, 'source/user.csv*'),
+          objectsOf(landing, 'source/activitylog.csv*'),
+          objectsOf(landing, 'uploads/user_upload_dump.*'),
+        ],
       },
       {
         Sid: 'ListLandingPrefixes',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: arnOf(landing),
-        Condition: { StringLike: { 's3:prefix': ['log_data/*', 'song_data/*'] } },
+        Condition: { StringLike: { 's3:prefix': ['log_data/*', 'song_data/*', 'source/user.csv*', 'source/activitylog.csv*', 'uploads/user_upload_dump.*'] } },
       },
       {
         Sid: 'ReadManifestsAndAssets',

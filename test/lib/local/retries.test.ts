@@ -27,6 +27,8 @@ async function runWith(build: (step: string, call: number) => void) {
       notified.push(event);
       return { notified: true };
     },
+    watermarks: async () => ({}),
+    extract: async () => ({ extracted: false, tables: [] }),
   };
   const dir = await mkdtemp(join(tmpdir(), 'redline-retries-'));
   const outcome = await runPipelineLocally({
