@@ -7,25 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARIADB_URL, NO_MARIADB, requireMariadb, runMariadbSuite } from '../../support/mariadb.ts';
 import { generateUserActivityRound, readUserActivitySnapshot, type UserActivityRoundSummary } from '../../../lib/generators/user-activity.ts';
 
-const SERVER_URL = 'mysql://root@127.0.0.1:3306';
+const SERVER_URL = MARIADB_URL;
 const CLOCK = new Date('2024-03-10T12:00:00Z');
 const DAY_MS = 86_400_000;
-const NO_SERVER = `no MySQL/MariaDB server answers at ${SERVER_URL}`;
-const serverAnswers = await canConnect();
-const runSuite = serverAnswers || Boolean(process.env.CI);
-if (!runSuite) console.warn(`user-activity MySQL tests skipped: ${NO_SERVER}`);
-
-async function canConnect(): Promise<boolean> {
-  try {
-    const conn = await mysql.createConnection({ uri: SERVER_URL, connectTimeout: 1_000 });
-    await conn.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const NO_SERVER = NO_MARIADB;
+const runSuite = runMariadbSuite;
 
 const clockAfter = (days: number): Date => new Date(CLOCK.getTime() + days * DAY_MS);
 
@@ -35,7 +24,7 @@ describe.skipIf(!runSuite)(runSuite ? 'generateUserActivityRound on MySQL' : `ge
   const tmpRoots: string[] = [];
 
   beforeAll(async () => {
-    if (!serverAnswers) throw new Error(`${NO_SERVER}; CI is set, so the MySQL tests fail instead of being skipped`);
+    requireMariadb();
     admin = await mysql.createConnection({ uri: SERVER_URL, dateStrings: true });
   });
 
