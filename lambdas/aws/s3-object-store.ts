@@ -21,18 +21,12 @@ export interface S3ObjectStoreOptions {
   serverSideEncryption?: Extract<ServerSideEncryption, 'AES256' | 'aws:kms'>;
   /** The KMS key for 'aws:kms'. @default the bucket's (or the account's aws/s3) key */
   kmsKeyId?: string;
-  /** Bytes per part of a streamed upload (at least 5 MiB); at most partSize × 4 bytes are buffered. @default 8 MiB */
-  partSize?: number;
 }
 
 interface S3Location {
   bucket: string;
   key: string;
 }
-
-/** S3's smallest part size (but for the last part), and the part size of streamed uploads by default. */
-const MIN_PART_SIZE = 5 * 1024 * 1024;
-const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
 /** Content types by file extension; anything else is application/octet-stream. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -49,12 +43,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly encryption: Pick<S3ObjectStoreOptions, 'serverSideEncryption' | 'kmsKeyId'>;
-  private readonly partSize: number;
 
   constructor(options: S3ObjectStoreOptions) {
     this.client = options.client;
     this.encryption = { serverSideEncryption: options.serverSideEncryption ?? 'AES256', kmsKeyId: options.kmsKeyId };
-    this.partSize = Math.max(MIN_PART_SIZE, options.partSize ?? DEFAULT_PART_SIZE);
   }
 
   /** Every object under the prefix (all ListObjectsV2 pages), sorted by URI. */
@@ -96,16 +88,16 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Streams `body` with lib-storage's Upload: one PutObject when it fits in a part, else a multipart upload
-   * whose parts are sent as they fill. A failure (of `body` or of S3) aborts the multipart upload, so no
-   * object and no orphaned parts are left.
+   * Streams `body` with lib-storage's Upload: one PutObject when it fits in a part (5 MiB), else a
+   * multipart upload whose parts are sent as they fill, at most 4 at a time, so at most about 20 MiB of
+   * `body` is held at once. A failure (of `body` or of S3) aborts the multipart upload, so no object and
+   * no orphaned parts are left.
    */
   async putStream(uri: string, body: Readable): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: body, ...this.writeAttributes(key) },
-      partSize: this.partSize,
       leavePartsOnError: false,
     });
     await upload.done();

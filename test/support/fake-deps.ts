@@ -4,6 +4,9 @@ import type { HandlerDeps } from '../../lambdas/core/deps.ts';
 import type { ObjectStore, Row, StoredObject, Warehouse } from '../../lambdas/core/ports.ts';
 import { CapturingNotifier } from './capturing-notifier.ts';
 
+/** Size of the chunks MemoryStore.openRead hands out. */
+const CHUNK_BYTES = 64 * 1024;
+
 export class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, Buffer>();
 
@@ -18,10 +21,10 @@ export class MemoryStore implements ObjectStore {
   async put(uri: string, body: string | Buffer): Promise<void> {
     this.objects.set(uri, Buffer.from(body));
   }
-  /** The object in chunks of `MemoryStore.CHUNK` bytes, as a store would stream it. */
+  /** The object in chunks of `CHUNK_BYTES` bytes, as a store would stream it. */
   async openRead(uri: string): Promise<Readable> {
     const body = await this.get(uri);
-    const chunks = Array.from({ length: Math.ceil(body.length / MemoryStore.CHUNK) }, (_, i) => body.subarray(i * MemoryStore.CHUNK, (i + 1) * MemoryStore.CHUNK));
+    const chunks = Array.from({ length: Math.ceil(body.length / CHUNK_BYTES) }, (_, i) => body.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
     return Readable.from(chunks, { objectMode: false });
   }
   /** Stores the object only once `body` ends; a failing body leaves the old object in place. */
@@ -30,8 +33,6 @@ export class MemoryStore implements ObjectStore {
     for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
     this.objects.set(uri, Buffer.concat(chunks));
   }
-
-  static readonly CHUNK = 64 * 1024;
 }
 
 /** A warehouse whose queries answer with `answer(sql)`; everything else is unused here. */

@@ -1,0 +1,12 @@
+-- The 10 exams taken most often, with their number of attempts.
+--
+-- Reads assessments. Each attempt counts once: a keen_id loaded in several differing versions counts
+-- by its first version, the row whose attempt_key is the keen_id itself. Ties go by exam name.
+SELECT
+    exam_name,
+    COUNT(*) AS attempts
+FROM assessments
+WHERE attempt_key = keen_id
+GROUP BY exam_name
+ORDER BY attempts DESC, exam_name
+LIMIT 10;
