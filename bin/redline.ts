@@ -8,8 +8,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resumePipelineLocally, runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
 import { generateSparkifySample } from '../lib/generators/sparkify.ts';
 import { generateUserActivityRound } from '../lib/generators/user-activity.ts';
-import { formatBackfill, formatOutcome, formatRuns } from '../lib/local/outcome-format.ts';
-import { recentRuns } from '../lib/local/run-history.ts';
+import { generateAssessments } from '../lib/generators/assessments.ts';
+import { listSavedQueries, savedQuerySql } from '../lib/pipelines/saved-queries.ts';
+import { formatBackfill, formatOutcome, formatRows, formatRuns } from '../lib/local/outcome-format.ts';
+import { recentRuns, runSavedQuery } from '../lib/local/run-history.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
 import { PROJECT_ROOT } from '../lib/local/project-paths.ts';
 
@@ -126,6 +128,37 @@ generate
       ...(options.mysql ? { mysqlUrl: options.mysql } : {}),
     });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
+  });
+
+generate
+  .command('assessments')
+  .description('nested assessment attempts in the real file\'s shape and quirks (assessments/)')
+  .requiredOption('--out <dir>', 'folder to write')
+  .option('--attempts <n>', 'number of attempts', parseCount, 3_280)
+  .option('--seed <n>', 'random seed', parseCount, 1)
+  .addHelpText('after', '\nExamples:\n  $ redline generate assessments --attempts 100000 --out /tmp/assessments\n')
+  .action(async (options: { out: string; attempts: number; seed: number }) => {
+    const summary = await generateAssessments({ outDir: options.out, attempts: options.attempts, seed: options.seed });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  });
+
+program
+  .command('query')
+  .description("run one of a pipeline's saved queries on the local warehouse (without NAME: list them)")
+  .argument('<pipeline>', 'pipeline name, e.g. assessments')
+  .argument('[name]', 'saved query name')
+  .option('--state <dir>', 'folder of the local warehouse', DEFAULT_STATE_DIR)
+  .option('--json', 'print the rows as one JSON array')
+  .addHelpText('after', '\nExamples:\n  $ redline query assessments\n  $ redline query assessments most_common_exams --json\n')
+  .action(async (pipeline: string, name: string | undefined, options: { state: string; json?: boolean }) => {
+    const folder = pipeline.replaceAll('-', '_');
+    if (!name) {
+      const queries = await listSavedQueries(folder);
+      process.stdout.write(queries.map((q) => `${q.name.padEnd(30)}  ${q.description}\n`).join('') || `no saved queries for ${pipeline}\n`);
+      return;
+    }
+    const rows = await runSavedQuery(join(options.state, 'warehouse.duckdb'), await savedQuerySql(folder, name));
+    process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
   });
 
 interface UserActivityCliOptions {

@@ -75,3 +75,4 @@ export const notify = lambdaHandler('notify', (event) =>
 );
 export const watermarks = lambdaHandler('watermarks');
 export const extract = lambdaHandler('extract');
+export const flatten = lambdaHandler('flatten');

@@ -21,3 +21,13 @@ export function assetUri(settings: RuntimeSettings, asset: string): string {
 export function ledgerUri(settings: RuntimeSettings, pipeline: string, runId: string, table: string): string {
   return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${table}.ledger.csv`;
 }
+
+/** Where the flattener writes one raw file's flat tables (file `index` of flatten `name`), beside the run's manifests. */
+export function flattenedPrefixUri(settings: RuntimeSettings, pipeline: string, runId: string, name: string, index: number): string {
+  return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/flattened/${name}/${index}/`;
+}
+
+/** The list of raw files one flatten task takes (batch `batch` of flatten `name`). */
+export function flattenBatchUri(settings: RuntimeSettings, pipeline: string, runId: string, name: string, batch: number): string {
+  return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${name}.batch-${batch}.json`;
+}

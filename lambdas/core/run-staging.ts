@@ -7,6 +7,8 @@
 // same way, so it has exactly the declared Redshift types and attributes.
 import { createHash } from 'node:crypto';
 import { InvalidInput } from './errors.ts';
+import { stagedTables } from './staged-tables.ts';
+import type { PipelineSpec } from '../../lib/pipelines/spec.ts';
 import { isKeyword, isPunct, isSignificant, previousSignificant, render, splitTokens, tokenize, type Token } from './sql-tokens.ts';
 
 /** The run's own copy of staging table `table`. */
@@ -66,10 +68,10 @@ export function scopeToRun(sql: string, stagingTables: readonly string[], runId:
 export const RUN_CONTEXT_TABLE = 'run_context';
 
 /**
- * The tables a pipeline's runs each get a copy of: the run context, and the staging tables of its
- * 'replace' sources. A 'new-files' source's table accumulates every file ever loaded (the
- * load-once ledger keeps each file to one COPY), so all runs share it.
+ * The tables a pipeline's runs each get a copy of: the run context, and the staging tables staged
+ * with 'replace' (sources and flattened tables). A 'new-files' source's table accumulates every
+ * file ever loaded (the load-once ledger keeps each file to one COPY), so all runs share it.
  */
-export function runScopedTables(spec: { sources: readonly { table: string; load: string }[] }): string[] {
-  return [RUN_CONTEXT_TABLE, ...spec.sources.filter((s) => s.load === 'replace').map((s) => s.table)];
+export function runScopedTables(spec: Pick<PipelineSpec, 'sources' | 'flattens'>): string[] {
+  return [RUN_CONTEXT_TABLE, ...stagedTables(spec).filter((s) => s.load === 'replace').map((s) => s.table)];
 }

@@ -28,6 +28,8 @@ export const summarizeEvent = z.object(base);
 export const watermarksEvent = z.object(base);
 /** `watermarks`: the highest value imported per incrementally extracted table (from Read watermarks). */
 export const extractEvent = z.object({ ...base, watermarks: z.record(z.string(), z.number().int()) });
+/** One batch of raw files of flatten `flatten`: the list the plan task wrote at `batch`. */
+export const flattenEvent = z.object({ ...base, flatten: z.string().min(1), batch: z.string().startsWith('s3://') });
 export const notifyEvent = z.object({
   ...base,
   failedStep: z.string(),
@@ -40,15 +42,23 @@ export type TransformEvent = z.infer<typeof transformEvent>;
 export type CheckEvent = z.infer<typeof checkEvent>;
 export type SummarizeEvent = z.infer<typeof summarizeEvent>;
 export type ExtractEvent = z.infer<typeof extractEvent>;
+export type FlattenEvent = z.infer<typeof flattenEvent>;
 export type NotifyEvent = z.infer<typeof notifyEvent>;
 
 /**
- * The result of the plan task: when every source's partition has objects, `ready` and one COPY
- * manifest per source table; otherwise not ready, and the sensor waits and lists again.
+ * The result of the plan task: when every source's and flatten's partition has objects, `ready`,
+ * one COPY manifest per staged table and, per flatten, the batches of raw files to flatten;
+ * otherwise not ready, and the sensor waits and lists again.
  */
 export interface PlanResult {
   ready: boolean;
   attempt: number;
   manifests: Record<string, string>;
+  /** Per flatten, the URIs of its batch lists (see FlattenBatch), one flatten task each. */
+  batches: Record<string, string[]>;
   objects: Record<string, number>;
 }
+
+/** A batch list: raw files, each with the prefix its flat tables are written under. */
+export const flattenBatch = z.object({ files: z.array(z.object({ uri: z.string().startsWith('s3://'), outputPrefix: z.string().startsWith('s3://') })) });
+export type FlattenBatch = z.infer<typeof flattenBatch>;

@@ -3,6 +3,7 @@ import type { HandlerDeps } from '../core/deps.ts';
 import { audited } from './audited.ts';
 import { createCheckHandler } from './check.ts';
 import { createExtractHandler } from './extract.ts';
+import { createFlattenHandler } from './flatten.ts';
 import { createNotifyHandler } from './notify.ts';
 import { createPlanHandler } from './plan.ts';
 import { createStageHandler } from './stage.ts';
@@ -10,7 +11,7 @@ import { createSummarizeHandler } from './summarize.ts';
 import { createTransformHandler } from './transform.ts';
 import { createWatermarksHandler } from './watermarks.ts';
 
-export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract'] as const;
+export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -28,5 +29,6 @@ export function createHandlers(deps: HandlerDeps): Record<HandlerName, TaskHandl
     notify: createNotifyHandler(deps),
     watermarks: createWatermarksHandler(deps),
     extract: audited(deps, () => 'extract', createExtractHandler(deps)),
+    flatten: audited(deps, (e) => `flatten_${String(e.flatten)}_${String(e.batch).replace(/^.*batch-(\d+)\.json$/, '$1')}`, createFlattenHandler(deps)),
   };
 }

@@ -13,6 +13,7 @@ import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { stageEvent } from './events.ts';
 import { claimUnloadedFiles, markClaimedFilesLoaded } from '../core/load-ledger.ts';
 import { createRunStagingSql, runStagingTable } from '../core/run-staging.ts';
+import { stagedTables } from '../core/staged-tables.ts';
 
 export interface StageResult extends CopyResult {
   rejectedSample: LoadErrorSample[];
@@ -24,7 +25,7 @@ export function createStageHandler(deps: HandlerDeps) {
   return async (raw: unknown): Promise<StageResult> => {
     const event = stageEvent.parse(raw);
     const spec = pipelineNamed(event.pipeline);
-    const source = spec.sources.find((s) => s.table === event.table);
+    const source = stagedTables(spec).find((s) => s.table === event.table);
     if (!source) throw new InvalidInput(`pipeline ${event.pipeline} has no source table ${event.table}`);
     const { format } = source;
     const context = { runId: event.runId, step: `stage_${source.table}` };

@@ -20,7 +20,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { PipelineSpec } from '../pipelines/spec.ts';
-import { SCHEMA_STEP } from '../pipelines/spec.ts';
+import { SCHEMA_STEP, type FlattenSourceSpec } from '../pipelines/spec.ts';
+import { stagedTables } from '../../lambdas/core/staged-tables.ts';
 import { TRANSIENT_ERRORS } from '../../lambdas/core/errors.ts';
 import type { HandlerName } from '../../lambdas/handlers/index.ts';
 
@@ -63,9 +64,11 @@ export class PipelineDefinition extends Construct {
 
     const createTables = this.task('Create tables', 'transform', { step: SCHEMA_STEP }, sfn.JsonPath.DISCARD);
     let chain = sfn.Chain.start(createTables);
-    if (spec.sources.length > 0) {
+    for (const flatten of spec.flattens) chain = chain.next(this.flatten(flatten));
+    const staged = stagedTables(spec);
+    if (staged.length > 0) {
       const stage = new sfn.Parallel(this, 'Stage sources', { resultPath: '$.loads' });
-      for (const source of spec.sources) {
+      for (const source of staged) {
         stage.branch(
           this.task(`Stage ${source.table}`, 'stage', {
             table: source.table,
@@ -82,8 +85,27 @@ export class PipelineDefinition extends Construct {
       .next(this.task('Run quality checks', 'check', {}, '$.quality'))
       .next(this.task('Summarize run', 'summarize', {}, '$.summary'))
       .next(new sfn.Succeed(this, 'Succeeded'));
-    const afterExtract = spec.sources.length > 0 ? this.sensor(createTables) : createTables;
+    const afterExtract = staged.length > 0 ? this.sensor(createTables) : createTables;
     this.startState = spec.extract ? this.extract(afterExtract) : afterExtract;
+  }
+
+  /**
+   * Flatten <name>: an inline Map over the plan's batch lists of the flatten's raw files, each batch
+   * one flatten task, a few at once. Batch lists keep the state small however many files there are
+   * (the local runner has no Distributed Map ItemReader, so both runtimes use this one form).
+   */
+  private flatten(flatten: FlattenSourceSpec): sfn.Map {
+    const map = new sfn.Map(this, `Flatten ${flatten.name}`, {
+      itemsPath: sfn.JsonPath.stringAt(`$.plan.batches.${flatten.name}`),
+      itemSelector: {
+        runDate: sfn.JsonPath.stringAt('$.runDate'),
+        batch: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      maxConcurrency: flatten.maxConcurrency,
+      resultPath: `$.flattened.${flatten.name}`,
+    });
+    map.itemProcessor(this.task(`Flatten ${flatten.name} batch`, 'flatten', { flatten: flatten.name, batch: sfn.JsonPath.stringAt('$.batch') }));
+    return map;
   }
 
   /** Read watermarks → Extract sources → `then`. */

@@ -47,12 +47,14 @@ const HANDLER_ACCESS: Readonly<
   notify: 'alerts',
   watermarks: 'warehouse',
   extract: 'extracts',
+  flatten: 'landing-and-manifests',
 };
 
 /** The handlers a spec's flow calls (see PipelineDefinition): staging only with sources, extracting only with an extract. */
 export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
   return HANDLER_NAMES.filter((handler) => {
-    if (handler === 'plan' || handler === 'stage') return spec.sources.length > 0;
+    if (handler === 'plan' || handler === 'stage') return spec.sources.length + spec.flattens.length > 0;
+    if (handler === 'flatten') return spec.flattens.length > 0;
     if (handler === 'watermarks' || handler === 'extract') return spec.extract !== undefined;
     return true;
   });
@@ -285,7 +287,7 @@ export class Pipeline extends Construct {
   private grantAccess(handler: HandlerName, role: iam.Role, props: PipelineProps): void {
     switch (HANDLER_ACCESS[handler]) {
       case 'landing-and-manifests': {
-        const prefixes = props.spec.sources.map((s) => staticPrefix(s.prefix));
+        const prefixes = [...props.spec.sources, ...props.spec.flattens].map((s) => staticPrefix(s.prefix));
         const manifestPrefix = `${WORK_PREFIXES.manifests}${props.spec.name}/`;
         role.addToPolicy(
           new iam.PolicyStatement({
@@ -316,7 +318,8 @@ export class Pipeline extends Construct {
           ].map((pattern) => ({
             id: `AwsSolutions-IAM5[Resource::${pattern}]`,
             reason:
-              'The plan task reads the objects under its sources\' landing prefixes and writes one manifest per run ' +
+              'The plan and flatten tasks read the objects under the landing prefixes of the sources and flattens and ' +
+              'write manifests, batch lists and flattened rows per run ' +
               'under its own manifests/ prefix; keys are only known at run time, so a wildcard below the fixed prefix is needed.',
           })),
         );

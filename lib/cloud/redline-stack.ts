@@ -69,7 +69,7 @@ export class RedlineStack extends Stack {
     this.warehouse = new Warehouse(this, 'Warehouse', {
       name: namePrefix,
       landingBucket: this.buckets.landing,
-      landingPrefixes: [...new Set(specs.flatMap((s) => s.sources.map((source) => staticPrefix(source.prefix))))],
+      landingPrefixes: [...new Set(specs.flatMap((s) => [...s.sources, ...s.flattens].map((source) => staticPrefix(source.prefix))))],
       workBucket: this.buckets.work,
       baseRpu: props.baseRpu,
     });

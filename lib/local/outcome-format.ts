@@ -50,6 +50,14 @@ export function formatRuns(rows: readonly Row[]): string {
   return `${table(columns, rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))).join('\n')}\n`;
 }
 
+/** Any query's rows as a table, columns in the order of the first row. */
+export function formatRows(rows: readonly Row[]): string {
+  if (rows.length === 0) return '(no rows)\n';
+  const columns = Object.keys(rows[0]!);
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+  return `${table(columns, rows.map((r) => columns.map((c) => cell(r[c])))).join('\n')}\n`;
+}
+
 /** Left-aligned first column, right-aligned numbers. */
 function table(header: string[], rows: string[][]): string[] {
   const all = [header, ...rows];

@@ -1,8 +1,10 @@
-// Reads the run audit (redline_runs) of the local warehouse, for `redline runs`.
+// Reads the local warehouse for the CLI: the run audit (redline_runs) for `redline runs`, and a
+// saved query's rows for `redline query`.
 import { existsSync } from 'node:fs';
 import type { Row } from '../../lambdas/core/ports.ts';
 import { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 import { FilesystemObjectStore } from './filesystem-store.ts';
+import { InvalidInput } from '../../lambdas/core/errors.ts';
 
 /** The `limit` most recent step records, newest first; none when nothing has run yet. */
 export async function recentRuns(warehousePath: string, limit: number): Promise<Row[]> {
@@ -17,6 +19,17 @@ export async function recentRuns(warehousePath: string, limit: number): Promise<
        FROM redline_runs ORDER BY started_at DESC, step LIMIT :limit`,
       { limit },
     );
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** The rows of a saved query (read-only SQL) on the local warehouse. */
+export async function runSavedQuery(warehousePath: string, sql: string): Promise<Row[]> {
+  if (!existsSync(warehousePath)) throw new InvalidInput(`no local warehouse at ${warehousePath}; run the pipeline first`);
+  const warehouse = await DuckDbWarehouse.open(warehousePath, new FilesystemObjectStore({}));
+  try {
+    return await warehouse.query(sql);
   } finally {
     await warehouse.close();
   }

@@ -43,6 +43,24 @@ const sourceSchema = z.object({
   load: z.enum(['replace', 'new-files']).default('replace'),
 });
 
+const flattenSourceSchema = z.object({
+  /** Names the flatten in state names ('Flatten <name>') and work-bucket keys. */
+  name: sqlIdentifier,
+  /** Key prefix of the raw files in the landing bucket; may be templated like a source's. */
+  prefix: landingKey.refine((k) => /^([^{}]|\{(yyyy|mm|dd)\})*$/.test(k), 'only {yyyy}, {mm} and {dd} may be templated'),
+  /** The registered TypeScript flattener the raw files go through (lambdas/core/flatteners.ts). */
+  flattener: z.enum(['assessments']),
+  /**
+   * The staging table each of the flattener's tables is COPYed into, by the flattener's table
+   * name (e.g. { assessments: 'staging_assessments', … }); every run gets its own copies.
+   */
+  staging: z.record(z.string(), sqlIdentifier),
+  /** Raw files per flatten task: the Map iterates over batches, so the state stays small however many files there are. */
+  filesPerBatch: z.number().int().positive().default(10),
+  /** How many batches are flattened at once. */
+  maxConcurrency: z.number().int().positive().default(8),
+});
+
 const extractTableSchema = z.object({
   /** The table in the source database. */
   table: sqlIdentifier,
@@ -102,6 +120,11 @@ export const pipelineSpecSchema = z.object({
   /** What each run stages; none for a pipeline of SQL steps only (e.g. an initialization workflow). */
   sources: z.array(sourceSchema),
   /**
+   * Raw files that go through a TypeScript flattener (a Lambda in AWS, in-process locally) into flat
+   * rows, which are then staged like sources: nested JSON that COPY cannot flatten by itself.
+   */
+  flattens: z.array(flattenSourceSchema).default([]),
+  /**
    * Tables to extract from an operational database into the landing bucket before the run plans,
    * when a database is configured (`--mysql` locally, a secret in AWS); without one the sources
    * are read as they landed.
@@ -131,13 +154,14 @@ export type SourceSpec = PipelineSpec['sources'][number];
 export type StepSpec = PipelineSpec['steps'][number];
 export type CheckSpec = PipelineSpec['checks'][number];
 export type ExtractSpec = NonNullable<PipelineSpec['extract']>;
+export type FlattenSourceSpec = PipelineSpec['flattens'][number];
 export type ExtractTableSpec = ExtractSpec['tables'][number];
 export type Expectation = CheckSpec['expect'];
 
 /** Validates a spec and fills in defaults; throws a zod error naming every problem. */
 export function definePipeline(spec: PipelineSpecInput): PipelineSpec {
   const parsed = pipelineSpecSchema.parse(spec);
-  const tables = new Set(parsed.sources.map((s) => s.table));
+  const tables = new Set([...parsed.sources.map((s) => s.table), ...parsed.flattens.flatMap((f) => Object.values(f.staging))]);
   for (const step of parsed.steps) tables.add(step.target);
   const duplicateStep = parsed.steps.find((s, i) => parsed.steps.findIndex((t) => t.name === s.name) !== i);
   if (duplicateStep) throw new Error(`pipeline ${parsed.name}: step ${duplicateStep.name} is declared twice`);

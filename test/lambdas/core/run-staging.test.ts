@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sparkify } from '../../../lib/pipelines/sparkify.ts';
 import { createRunStagingSql, dropRunStagingSql, runScopedTables, runStagingTable, scopeToRun } from '../../../lambdas/core/run-staging.ts';
 
 const RUN = 'sparkify-2018-11-01-ab12';
@@ -37,8 +38,11 @@ describe('run staging', () => {
     expect(dropRunStagingSql('staging_events', RUN)).toBe(`DROP TABLE IF EXISTS ${copy}`);
   });
 
-  it("GIVEN a pipeline's sources WHEN listed THEN the run context and only 'replace' sources get per-run copies", () => {
-    const spec = { sources: [{ table: 'staging_events', load: 'replace' }, { table: 'staging_songs', load: 'new-files' }] };
-    expect(runScopedTables(spec)).toEqual(['run_context', 'staging_events']);
+  it("GIVEN a pipeline's sources WHEN listed THEN the run context and only what is staged with 'replace' get per-run copies", () => {
+    const spec = {
+      sources: [sparkify.sources[0]!, sparkify.sources[1]!],
+      flattens: [{ name: 'attempts', prefix: 'a/', flattener: 'assessments' as const, staging: { assessments: 'staging_a' }, filesPerBatch: 1, maxConcurrency: 1 }],
+    };
+    expect(runScopedTables(spec)).toEqual(['run_context', 'staging_events', 'staging_a']);
   });
 });

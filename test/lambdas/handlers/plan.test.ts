@@ -30,7 +30,7 @@ describe('plan handler', () => {
   it('answers not ready, writing nothing, while the partition is empty and looks remain', async () => {
     const store = await landedStore();
     const plan = await createPlanHandler(fakeDeps(noWarehouse, store))({ ...day, runDate: '2018-11-03', attempt: 3 });
-    expect(plan).toEqual({ ready: false, attempt: 4, manifests: {}, objects: {} });
+    expect(plan).toEqual({ ready: false, attempt: 4, manifests: {}, batches: {}, objects: {} });
     expect([...store.objects.keys()].some((k) => k.includes('manifests'))).toBe(false);
   });
 
@@ -46,5 +46,28 @@ describe('plan handler', () => {
     const handler = createPlanHandler(fakeDeps(noWarehouse, await landedStore()));
     expect(await handler({ ...day, runDate: '2018-11-02T01:00:00Z' })).toMatchObject({ ready: true });
     await expect(handler({ ...day, runDate: 'yesterday' })).rejects.toThrow(/run date/);
+  });
+
+  it("splits a flatten's raw files into batch lists and writes the flat tables' manifests before they exist", async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 12; i++) await store.put(`s3://landing/assessments/part-${String(i).padStart(2, '0')}.json`, '[]');
+    const plan = await createPlanHandler(fakeDeps(noWarehouse, store))({ pipeline: 'assessments', runId: 'r9', runDate: '2026-11-20', attempt: 0 });
+
+    expect(plan.batches.attempts).toEqual([
+      's3://work/manifests/assessments/r9/attempts.batch-0.json',
+      's3://work/manifests/assessments/r9/attempts.batch-1.json',
+    ]);
+    const second = JSON.parse((await store.get(plan.batches.attempts![1]!)).toString());
+    expect(second.files).toEqual([
+      { uri: 's3://landing/assessments/part-10.json', outputPrefix: 's3://work/manifests/assessments/r9/flattened/attempts/10/' },
+      { uri: 's3://landing/assessments/part-11.json', outputPrefix: 's3://work/manifests/assessments/r9/flattened/attempts/11/' },
+    ]);
+    const options = JSON.parse((await store.get(plan.manifests.staging_assessment_options!)).toString());
+    expect(options.entries).toHaveLength(12);
+    expect(options.entries[0]).toEqual({
+      url: 's3://work/manifests/assessments/r9/flattened/attempts/0/assessment_options.jsonl.gz',
+      mandatory: true,
+    });
+    expect(plan.objects).toEqual({ attempts: 12 });
   });
 });

@@ -111,11 +111,15 @@ describe('PipelineAlerts alarms', () => {
     });
   });
 
-  it('GIVEN two scheduled pipelines and one on demand WHEN synthesized THEN five alarms each, no freshness alarm on demand, a dashboard each', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 5 + 4);
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 3);
+  it('GIVEN three scheduled pipelines and one on demand WHEN synthesized THEN five alarms each, no freshness alarm on demand, a dashboard each', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 3 + 4);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 4);
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r) => String(r.Properties.AlarmName));
-    expect(names.filter((n) => n.endsWith('-freshness')).sort()).toEqual(['redline-dev-sparkify-freshness', 'redline-dev-user-activity-reports-freshness']);
+    expect(names.filter((n) => n.endsWith('-freshness')).sort()).toEqual([
+      'redline-dev-assessments-freshness',
+      'redline-dev-sparkify-freshness',
+      'redline-dev-user-activity-reports-freshness',
+    ]);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'redline-dev-sparkify' });
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { HANDLER_NAMES } from '../../../lambdas/handlers/index.ts';
+import { pipelines } from '../../../lib/pipelines/index.ts';
 import { parseDefinitionString } from '../../../lib/local/state-machine-definition.ts';
 import { arnOf, logicalId, objectsOf, statementsOfRole, synthRedline } from './redline-app.ts';
 
@@ -19,7 +20,8 @@ const fn = (handler: (typeof HANDLER_NAMES)[number]) => {
   if (!found) throw new Error(`sparkify has no ${handler} function`);
   return found;
 };
-const SPARKIFY_HANDLERS = HANDLER_NAMES.filter((h) => h !== 'watermarks' && h !== 'extract');
+const PIPELINE_NAMES = [...pipelines.keys()];
+const SPARKIFY_HANDLERS = HANDLER_NAMES.filter((h) => h !== 'watermarks' && h !== 'extract' && h !== 'flatten');
 const roleOf = (handler: (typeof HANDLER_NAMES)[number]) => {
   const role = fn(handler).role;
   if (!role) throw new Error(`${handler} has no role`);
@@ -180,13 +182,13 @@ describe('Pipeline permissions', () => {
             Sid: 'RedriveAndInspectExecutions',
             Effect: 'Allow',
             Action: ['states:RedriveExecution', 'states:DescribeExecution', 'states:GetExecutionHistory'],
-            Resource: ['sparkify', 'user-activity-init', 'user-activity-reports'].map((p) => arn(`execution:redline-dev-${p}:*`)),
+            Resource: PIPELINE_NAMES.map((p) => arn(`execution:redline-dev-${p}:*`)),
           },
           {
             Sid: 'ListExecutions',
             Effect: 'Allow',
             Action: ['states:ListExecutions', 'states:DescribeStateMachine'],
-            Resource: ['sparkify', 'user-activity-init', 'user-activity-reports'].map((p) => arn(`stateMachine:redline-dev-${p}`)),
+            Resource: PIPELINE_NAMES.map((p) => arn(`stateMachine:redline-dev-${p}`)),
           },
         ],
       },

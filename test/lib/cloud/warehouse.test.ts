@@ -125,6 +125,7 @@ describe('Warehouse COPY role', () => {
           objectsOf(landing, 'source/user.csv*'),
           objectsOf(landing, 'source/activitylog.csv*'),
           objectsOf(landing, 'uploads/user_upload_dump.*'),
+          objectsOf(landing, 'assessments/*'),
         ],
       },
       {
@@ -132,7 +133,7 @@ describe('Warehouse COPY role', () => {
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: arnOf(landing),
-        Condition: { StringLike: { 's3:prefix': ['log_data/*', 'song_data/*', 'source/user.csv*', 'source/activitylog.csv*', 'uploads/user_upload_dump.*'] } },
+        Condition: { StringLike: { 's3:prefix': ['log_data/*', 'song_data/*', 'source/user.csv*', 'source/activitylog.csv*', 'uploads/user_upload_dump.*', 'assessments/*'] } },
       },
       {
         Sid: 'ReadManifestsAndAssets',

@@ -29,6 +29,7 @@ async function runWith(build: (step: string, call: number) => void) {
     },
     watermarks: async () => ({}),
     extract: async () => ({ extracted: false, tables: [] }),
+    flatten: async () => ({}),
   };
   const dir = await mkdtemp(join(tmpdir(), 'redline-retries-'));
   const outcome = await runPipelineLocally({
