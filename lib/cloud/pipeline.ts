@@ -93,12 +93,13 @@ export interface PipelineProps {
    */
   readonly functionTimeout?: Duration;
   /**
-   * The secret (RDS format: host, port, username, password, dbname) of the operational database
-   * the spec's extract reads. The extract function then runs in the warehouse VPC's isolated
-   * subnets; the database must be reachable from that VPC (in it, or peered).
+   * The operational database the spec's extract reads: its secret (RDS format: host, port,
+   * username, password, dbname) and the warehouse VPC's Secrets Manager endpoint. The extract
+   * function then runs in the VPC's isolated subnets, let into the endpoint; the database must
+   * be reachable from that VPC (in it, or peered).
    * @default none: the extract task finds no database, and the sources are read as they landed
    */
-  readonly sourceDatabaseSecret?: secretsmanager.ISecret;
+  readonly sourceDatabase?: { readonly secret: secretsmanager.ISecret; readonly secretsEndpoint: ec2.IInterfaceVpcEndpoint };
   /**
    * Retention of the function and state machine log groups.
    * @default three months
@@ -161,7 +162,7 @@ export class Pipeline extends Construct {
     const functions: Partial<Record<HandlerName, nodejs.NodejsFunction>> = {};
     const used = handlersUsedBy(props.spec);
     for (const handler of used) {
-      const inVpc = handler === 'extract' && props.sourceDatabaseSecret !== undefined;
+      const inVpc = handler === 'extract' && props.sourceDatabase !== undefined;
       const logGroup = new logs.LogGroup(this, `${handler}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
       const role = new iam.Role(this, `${handler}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -177,7 +178,7 @@ export class Pipeline extends Construct {
         timeout: props.functionTimeout ?? Duration.minutes(15),
         logGroup,
         role,
-        environment: inVpc ? { ...environment, REDLINE_SOURCE_DB_SECRET_ARN: props.sourceDatabaseSecret!.secretArn } : environment,
+        environment: inVpc ? { ...environment, REDLINE_SOURCE_DB_SECRET_ARN: props.sourceDatabase!.secret.secretArn } : environment,
         ...(inVpc ? this.extractNetwork(props) : {}),
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -227,6 +228,7 @@ export class Pipeline extends Construct {
       description: `redline ${props.spec.name} extract: reaches the source database and Secrets Manager`,
       allowAllOutbound: true,
     });
+    props.sourceDatabase?.secretsEndpoint.connections.allowDefaultPortFrom(securityGroup, 'extract function reads the source database secret');
     return { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [securityGroup] };
   }
 
@@ -358,8 +360,8 @@ export class Pipeline extends Construct {
             resources: keys.map((key) => props.landingBucket.arnForObjects(key)),
           }),
         );
-        if (props.sourceDatabaseSecret) {
-          props.sourceDatabaseSecret.grantRead(role);
+        if (props.sourceDatabase) {
+          props.sourceDatabase.secret.grantRead(role);
           role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
           Validations.of(role).acknowledge({
             id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',

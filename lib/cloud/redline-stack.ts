@@ -85,12 +85,14 @@ export class RedlineStack extends Stack {
     const sourceDatabaseSecret = props.sourceDatabaseSecretArn
       ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SourceDatabaseSecret', props.sourceDatabaseSecretArn)
       : undefined;
-    if (sourceDatabaseSecret) {
-      this.warehouse.vpc.addInterfaceEndpoint('SecretsManager', {
-        service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      });
-    }
+    // Closed by default: each extract function's security group is let in on 443, nothing else.
+    const secretsEndpoint = sourceDatabaseSecret
+      ? this.warehouse.vpc.addInterfaceEndpoint('SecretsManager', {
+          service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+          subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          open: false,
+        })
+      : undefined;
 
     this.pipelines = specs.map((spec) => {
       const pipeline = new Pipeline(this, `Pipeline-${spec.name}`, {
@@ -101,7 +103,9 @@ export class RedlineStack extends Stack {
         workBucket: this.buckets.work,
         alertTopic: this.alerts.topic,
         entry: props.lambdaEntry,
-        ...(spec.extract && sourceDatabaseSecret ? { sourceDatabaseSecret } : {}),
+        ...(spec.extract && sourceDatabaseSecret && secretsEndpoint
+          ? { sourceDatabase: { secret: sourceDatabaseSecret, secretsEndpoint } }
+          : {}),
       });
       // A run must find its jsonpaths files in assets/.
       pipeline.node.addDependency(assets);

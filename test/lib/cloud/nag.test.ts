@@ -8,9 +8,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { RedlineStack } from '../../../lib/cloud/redline-stack.ts';
 import { TEST_ENTRY } from './redline-app.ts';
 
-function nagApp(): App {
+function nagApp(sourceDatabaseSecretArn?: string): App {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  new RedlineStack(app, 'redline-dev', { stage: 'dev', alertEmail: 'oncall@example.com', lambdaEntry: TEST_ENTRY });
+  new RedlineStack(app, 'redline-dev', {
+    stage: 'dev',
+    alertEmail: 'oncall@example.com',
+    lambdaEntry: TEST_ENTRY,
+    ...(sourceDatabaseSecretArn ? { sourceDatabaseSecretArn } : {}),
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
 }
@@ -36,6 +41,12 @@ describe('cdk-nag AwsSolutions', () => {
     const left = report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     expect(left).toEqual([]);
     expect(report.success).toBe(true);
+  });
+
+  it('GIVEN a source database secret (the extract in the VPC) WHEN the pack checks it THEN nothing is left unacknowledged either', () => {
+    const withSecret = nagApp('arn:aws:secretsmanager:eu-west-1:123456789012:secret:redline/app-mysql-AbCdEf');
+    const report = new AwsSolutionsChecks().validateScope(withSecret);
+    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 
   it('GIVEN the acknowledgements WHEN listed THEN each names an exact AwsSolutions finding and gives a written reason', () => {
