@@ -76,3 +76,4 @@ export const notify = lambdaHandler('notify', (event) =>
 export const watermarks = lambdaHandler('watermarks');
 export const extract = lambdaHandler('extract');
 export const flatten = lambdaHandler('flatten');
+export const publish = lambdaHandler('publish');

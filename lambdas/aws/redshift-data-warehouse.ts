@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import type { CopyResult, CopySpec } from '../core/copy-spec.ts';
 import { renderCopySql } from '../core/copy-sql.ts';
+import { renderUnloadSql, type UnloadResult, type UnloadSpec } from '../core/unload-sql.ts';
 import { InvalidInput, LoadErrorsExceeded, SerializationConflict, StatementFailed, type LoadErrorSample } from '../core/errors.ts';
 import type { Row, SqlParams, SqlValue, StatementContext, Warehouse } from '../core/ports.ts';
 import { StatementAborted, StatementTimedOut, translateDataApiError } from './statement-errors.ts';
@@ -180,6 +181,13 @@ export class RedshiftDataWarehouse implements Warehouse {
   async loadErrors(table: string, context: StatementContext, limit: number): Promise<LoadErrorSample[]> {
     const rows = await this.query(loadErrorsSql(limit), { label: copyLabel(context, table) });
     return rows.map(toLoadErrorSample);
+  }
+
+  /** Runs the UNLOAD, then counts the query's rows (UNLOAD reports none through the Data API). */
+  async unload(spec: UnloadSpec, context: StatementContext): Promise<UnloadResult> {
+    await this.execute(renderUnloadSql(spec), {}, context);
+    const [counted] = await this.query(`SELECT COUNT(*) AS row_count FROM (${spec.sql.trim().replace(/;\s*$/, '')}) AS unloaded`);
+    return { rows: Number(counted?.row_count ?? 0) };
   }
 
   /** Nothing to release: the Data API holds no connection, and the client belongs to the caller. */

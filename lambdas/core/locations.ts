@@ -31,3 +31,8 @@ export function flattenedPrefixUri(settings: RuntimeSettings, pipeline: string, 
 export function flattenBatchUri(settings: RuntimeSettings, pipeline: string, runId: string, name: string, batch: number): string {
   return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${name}.batch-${batch}.json`;
 }
+
+/** Where a run publishes one result set (Parquet), by pipeline and run date. */
+export function publishedUri(settings: RuntimeSettings, pipeline: string, runDate: string, name: string): string {
+  return `s3://${settings.workBucket}/published/${pipeline}/${runDate}/${name}/`;
+}

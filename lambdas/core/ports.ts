@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { CopyResult, CopySpec } from './copy-spec.ts';
 import type { LoadErrorSample } from './errors.ts';
+import type { UnloadResult, UnloadSpec } from './unload-sql.ts';
 
 /** A scalar bound to a named `:param` placeholder; never spliced into SQL text. */
 export type SqlValue = string | number | boolean | null;
@@ -27,6 +28,8 @@ export interface Warehouse {
   copy(spec: CopySpec, context: StatementContext): Promise<CopyResult>;
   /** The first rejected rows of a run's COPY into `table`, newest load first. */
   loadErrors(table: string, context: StatementContext, limit: number): Promise<LoadErrorSample[]>;
+  /** Carries out an UNLOAD: the query's rows as Parquet under the prefix, replacing an earlier UNLOAD there. */
+  unload(spec: UnloadSpec, context: StatementContext): Promise<UnloadResult>;
   close(): Promise<void>;
 }
 

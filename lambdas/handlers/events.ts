@@ -26,6 +26,7 @@ export const transformEvent = z.object({ ...base, step: z.string().min(1) });
 export const checkEvent = z.object(base);
 export const summarizeEvent = z.object(base);
 export const watermarksEvent = z.object(base);
+export const publishEvent = z.object(base);
 /** `watermarks`: the highest value imported per incrementally extracted table (from Read watermarks). */
 export const extractEvent = z.object({ ...base, watermarks: z.record(z.string(), z.number().int()) });
 /** One batch of raw files of flatten `flatten`: the list the plan task wrote at `batch`. */

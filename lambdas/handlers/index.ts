@@ -6,12 +6,13 @@ import { createExtractHandler } from './extract.ts';
 import { createFlattenHandler } from './flatten.ts';
 import { createNotifyHandler } from './notify.ts';
 import { createPlanHandler } from './plan.ts';
+import { createPublishHandler } from './publish.ts';
 import { createStageHandler } from './stage.ts';
 import { createSummarizeHandler } from './summarize.ts';
 import { createTransformHandler } from './transform.ts';
 import { createWatermarksHandler } from './watermarks.ts';
 
-export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten'] as const;
+export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten', 'publish'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -29,6 +30,7 @@ export function createHandlers(deps: HandlerDeps): Record<HandlerName, TaskHandl
     notify: createNotifyHandler(deps),
     watermarks: createWatermarksHandler(deps),
     extract: audited(deps, () => 'extract', createExtractHandler(deps)),
+    publish: audited(deps, () => 'publish', createPublishHandler(deps)),
     flatten: audited(deps, (e) => `flatten_${String(e.flatten)}_${String(e.batch).replace(/^.*batch-(\d+)\.json$/, '$1')}`, createFlattenHandler(deps)),
   };
 }

@@ -4,7 +4,7 @@
 //
 //   Start run → Plan run → Data landed? ─no→ Wait for data → Plan run (the sensor)
 //                                       └yes→ Create tables → Stage sources (one branch per source)
-//   → Build <step>… → Run quality checks → Summarize run → Succeeded
+//   → Build <step>… → Run quality checks → [Publish results] → Summarize run → Succeeded
 //   A pipeline without sources (SQL steps only) starts at Create tables. A pipeline that extracts
 //   from an operational database starts with Read watermarks → Extract sources (the watermarks
 //   passed to the extract through the state), then the sensor.
@@ -81,8 +81,9 @@ export class PipelineDefinition extends Construct {
     for (const step of spec.steps) {
       chain = chain.next(this.task(`Build ${step.name}`, 'transform', { step: step.name }, sfn.JsonPath.DISCARD));
     }
+    chain = chain.next(this.task('Run quality checks', 'check', {}, '$.quality'));
+    if (spec.publish.length > 0) chain = chain.next(this.task('Publish results', 'publish', {}, '$.published'));
     chain
-      .next(this.task('Run quality checks', 'check', {}, '$.quality'))
       .next(this.task('Summarize run', 'summarize', {}, '$.summary'))
       .next(new sfn.Succeed(this, 'Succeeded'));
     const afterExtract = staged.length > 0 ? this.sensor(createTables) : createTables;

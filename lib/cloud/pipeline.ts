@@ -48,6 +48,7 @@ const HANDLER_ACCESS: Readonly<
   watermarks: 'warehouse',
   extract: 'extracts',
   flatten: 'landing-and-manifests',
+  publish: 'warehouse',
 };
 
 /** The handlers a spec's flow calls (see PipelineDefinition): staging only with sources, extracting only with an extract. */
@@ -55,6 +56,7 @@ export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
   return HANDLER_NAMES.filter((handler) => {
     if (handler === 'plan' || handler === 'stage') return spec.sources.length + spec.flattens.length > 0;
     if (handler === 'flatten') return spec.flattens.length > 0;
+    if (handler === 'publish') return spec.publish.length > 0;
     if (handler === 'watermarks' || handler === 'extract') return spec.extract !== undefined;
     return true;
   });

@@ -76,7 +76,7 @@ export class RedlineStack extends Stack {
     this.alerts = new PipelineAlerts(this, 'Alerts', { namePrefix, alertEmail: props.alertEmail });
 
     const assets = new s3deploy.BucketDeployment(this, 'PipelineAssets', {
-      sources: [s3deploy.Source.asset(SQL_ROOT, { exclude: ['**/*.sql'] })],
+      sources: [s3deploy.Source.asset(SQL_ROOT, { exclude: ['**/*.sql', '**/queries'] })],
       destinationBucket: this.buckets.work,
       destinationKeyPrefix: WORK_PREFIXES.assets,
     });

@@ -38,6 +38,10 @@ export const assessments = definePipeline({
     referencesExist('assessment_questions', 'attempt_key', 'assessments', 'attempt_key'),
     referencesExist('assessment_options', 'question_key', 'assessment_questions', 'question_key'),
   ],
+  publish: [
+    { name: 'most_common_exams', sql: 'assessments/queries/most_common_exams.sql', chart: { title: 'Attempts per exam (top 10)', kind: 'bar', x: 'exam_name', y: 'attempts' } },
+    { name: 'score_distribution', sql: 'assessments/queries/score_distribution.sql', chart: { title: 'Score distribution', kind: 'bar', x: 'score_band', y: 'attempts' } },
+  ],
   reportTables: ['assessments', 'assessment_questions', 'assessment_options', 'assessment_rejects'],
   schedule: 'cron(30 2 * * ? *)',
   sla: { maxDurationMinutes: 30, maxStalenessHours: 26 },

@@ -48,6 +48,12 @@ export const sparkify = definePipeline({
     referencesExist('songplays', 'user_id', 'users', 'user_id'),
     referencesExist('songplays', 'start_time', 'time', 'start_time'),
   ],
+  publish: [
+    { name: 'plays_per_hour', sql: 'sparkify/queries/plays_per_hour.sql', chart: { title: 'Plays per hour of day', kind: 'bar', x: 'hour', y: 'plays' } },
+    { name: 'top_songs', sql: 'sparkify/queries/top_songs.sql', chart: { title: 'Top songs', kind: 'bar', x: 'song', y: 'plays' } },
+    { name: 'top_artists', sql: 'sparkify/queries/top_artists.sql', chart: { title: 'Top artists', kind: 'bar', x: 'artist', y: 'plays' } },
+    { name: 'free_vs_paid', sql: 'sparkify/queries/free_vs_paid.sql', chart: { title: 'Free vs paid plays', kind: 'bar', x: 'level', y: 'plays' } },
+  ],
   reportTables: ['songplays', 'users', 'songs', 'artists', 'time'],
   schedule: 'cron(0 1 * * ? *)',
   sla: { maxDurationMinutes: 30, maxStalenessHours: 26 },

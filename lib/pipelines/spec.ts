@@ -7,8 +7,8 @@ import { csvFormatSchema } from '../../lambdas/core/copy-spec.ts';
 /** Lower-case SQL identifier: the only shape a table or column name from a spec may take. */
 export const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,126}$/, 'a lower-case SQL identifier');
 
-/** A SQL file under sql/, e.g. 'sparkify/songplays.sql'. */
-const sqlFile = z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_-]+\.sql$/, 'a path like pipeline/step.sql');
+/** A SQL file under sql/, e.g. 'sparkify/songplays.sql' or 'sparkify/queries/top_songs.sql'. */
+const sqlFile = z.string().regex(/^[a-z0-9_-]+\/([a-z0-9_-]+\/)?[a-z0-9_-]+\.sql$/, 'a path like pipeline/step.sql');
 
 /** A key or key prefix in the landing bucket, relative to the bucket root. */
 const landingKey = z.string().regex(/^[A-Za-z0-9_.\-/{}]+$/, 'an S3 key without the bucket').refine((k) => !k.startsWith('/'));
@@ -96,6 +96,23 @@ const stepSchema = z.object({
   mode: z.enum(['rebuild', 'idempotent']),
 });
 
+const publishSchema = z.object({
+  /** The result set's name: its folder under published/<pipeline>/<run date>/ and its chart's id. */
+  name: sqlIdentifier,
+  /** A read-only query of the final tables (usually one of the pipeline's saved queries). */
+  sql: sqlFile,
+  /** How the run report draws it. */
+  chart: z
+    .object({
+      title: z.string().min(1),
+      kind: z.enum(['bar', 'line', 'stacked-bar']),
+      x: sqlIdentifier,
+      y: sqlIdentifier,
+      color: sqlIdentifier.optional(),
+    })
+    .optional(),
+});
+
 const expectationSchema = z.discriminatedUnion('kind', [
   /** The query returns no rows (e.g. duplicate keys, orphans). */
   z.object({ kind: z.literal('zero-rows') }),
@@ -132,6 +149,8 @@ export const pipelineSpecSchema = z.object({
   extract: extractSchema.optional(),
   steps: z.array(stepSchema).min(1),
   checks: z.array(checkSchema),
+  /** Result sets every successful run publishes (UNLOAD to Parquet), with their charts. */
+  publish: z.array(publishSchema).default([]),
   /** Tables whose row counts each run reports, in display order. */
   reportTables: z.array(sqlIdentifier).min(1),
   /** The sensor: while a source's partition is empty, wait and list again, up to maxAttempts lists. */
@@ -155,6 +174,7 @@ export type StepSpec = PipelineSpec['steps'][number];
 export type CheckSpec = PipelineSpec['checks'][number];
 export type ExtractSpec = NonNullable<PipelineSpec['extract']>;
 export type FlattenSourceSpec = PipelineSpec['flattens'][number];
+export type PublishSpec = PipelineSpec['publish'][number];
 export type ExtractTableSpec = ExtractSpec['tables'][number];
 export type Expectation = CheckSpec['expect'];
 

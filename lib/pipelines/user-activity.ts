@@ -97,6 +97,10 @@ export const userActivityReports = definePipeline({
       expect: { kind: 'zero-rows' },
     },
   ],
+  publish: [
+    { name: 'active_users', sql: 'user_activity/queries/active_users.sql', chart: { title: 'Active vs inactive users', kind: 'bar', x: 'activity', y: 'users' } },
+    { name: 'user_totals', sql: 'user_activity/queries/user_totals.sql', chart: { title: 'Users over runs', kind: 'line', x: 'time_ran', y: 'total_users' } },
+  ],
   reportTables: ['user_report', 'user_total', 'users', 'activitylog', 'user_uploads'],
   schedule: 'cron(0 2 * * ? *)',
   sla: SLA,

@@ -7,7 +7,8 @@ FROM staging_activitylog AS s
 WHERE s.id > (
     SELECT COALESCE(MAX(high_water), 0) FROM redline_watermarks
     WHERE pipeline = 'user-activity-reports' AND source_table = 'activitylog'
-);
+)
+  AND NOT EXISTS (SELECT 1 FROM activitylog AS known WHERE known.id = s.id);
 
 DELETE FROM redline_watermarks WHERE pipeline = 'user-activity-reports' AND source_table = 'activitylog';
 

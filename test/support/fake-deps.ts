@@ -44,6 +44,7 @@ export function scriptedWarehouse(answer: (sql: string) => Row[]): Warehouse {
     executeInTransaction: unused,
     copy: unused,
     loadErrors: unused,
+    unload: unused,
     close: async () => {},
   };
 }

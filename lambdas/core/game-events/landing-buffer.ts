@@ -2,9 +2,10 @@
 // buffer is written as one gzip JSON-lines object when it reaches a size (uncompressed bytes) or an
 // age (seconds since its oldest record), or when asked. Objects land under
 //   events/event_type=<type>/dt=YYYY-MM-DD/hour=HH/<type>-<yyyyMMddHHmmss>-<seq>-<random>.json.gz
-// partitioned, like Firehose, by the arrival time of the object's oldest record (UTC). An accepted record
-// is never dropped: a failed write puts its records back (ahead of newer ones) for the next flush and
-// reports the error; writes of one type never overlap, so records land in the order they came.
+// partitioned, like Firehose, by the arrival time of the object's oldest record (UTC). A buffer is sealed
+// into a batch (its object name fixed) when it is flushed; batches of a type are written one at a time,
+// in order. An accepted record is never dropped: a batch whose write fails stays first in line, under the
+// same name (so a write that did land after all is replaced, not duplicated), and the error is reported.
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -70,15 +71,25 @@ export interface LandingBufferStats {
   failedWrites: number;
 }
 
-interface Pending {
+/** Records sealed for one object; `uri` is fixed at sealing, so every retry writes the same object. */
+interface Batch {
   lines: string[];
   bytes: number;
-  /** Arrival time of the oldest record held. */
-  oldest: Date | undefined;
+  /** Arrival time of the oldest record. */
+  oldest: Date;
+  uri: string;
+}
+
+interface Pending {
+  /** The records still gathering, if any. */
+  open: Omit<Batch, 'uri'> | undefined;
+  /** Batches waiting to be written, oldest first. */
+  sealed: Batch[];
+  /** Due when the open records reach their age, or when a failed write is retried. */
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The chain of this type's writes: each starts once the previous one settled. */
   writing: Promise<void>;
-  /** Set after a failed write: no size-triggered retry until the age timer fires or a flush is asked for. */
+  /** Set after a failed write: full buffers are sealed but not written until the retry timer or a flush. */
   backingOff: boolean;
 }
 
@@ -105,8 +116,8 @@ export class LandingBuffer {
   }
 
   /**
-   * Buffers one record of `type`. A record that would push the buffer past its size first sends the
-   * buffer on its way; a buffer that reaches its size is flushed at once. Never waits for a write.
+   * Buffers one record of `type`. A record that would push the buffer past maxBytes first sends the
+   * buffer on its way; a buffer that reaches maxBytes is sent at once. Never waits for a write.
    * @throws LandingBufferClosed after close()
    */
   append(type: EventTypeName, record: Readonly<Record<string, unknown>>): void {
@@ -114,27 +125,30 @@ export class LandingBuffer {
     const line = `${JSON.stringify(record)}\n`;
     const size = Buffer.byteLength(line, 'utf8');
     const buffer = this.bufferOf(type);
-    if (buffer.lines.length > 0 && buffer.bytes + size > this.maxBytes && !buffer.backingOff) this.startFlush(type);
-    buffer.lines.push(line);
-    buffer.bytes += size;
-    if (buffer.oldest === undefined) {
-      buffer.oldest = this.now();
-      this.arm(type, buffer);
+    if (buffer.open && buffer.open.bytes + size > this.maxBytes) this.sendFull(type, buffer);
+    if (!buffer.open) {
+      buffer.open = { lines: [], bytes: 0, oldest: this.now() };
+      if (buffer.timer === undefined) this.arm(type, buffer);
     }
-    if (buffer.bytes >= this.maxBytes && !buffer.backingOff) this.startFlush(type);
+    buffer.open.lines.push(line);
+    buffer.open.bytes += size;
+    if (buffer.open.bytes >= this.maxBytes) this.sendFull(type, buffer);
   }
 
   /**
-   * Writes what `type` holds as one object, after any write of it already under way.
-   * @throws LandingWriteFailed when the write fails; the records stay buffered
+   * Writes what `type` holds, as one object per sealed batch, after any write of it already under way.
+   * @throws LandingWriteFailed when a write fails; its records and those after them stay buffered
    */
-  async flush(type: EventTypeName): Promise<LandedObject | undefined> {
+  async flush(type: EventTypeName): Promise<LandedObject[]> {
     const buffer = this.bufferOf(type);
-    let landed: LandedObject | undefined;
+    this.seal(type, buffer);
+    clearTimeout(buffer.timer);
+    buffer.timer = undefined;
+    let landed: LandedObject[] = [];
     let failure: LandingWriteFailed | undefined;
     const write = buffer.writing.then(async () => {
       try {
-        landed = await this.writeOnce(type, buffer);
+        landed = await this.writeSealed(type, buffer);
       } catch (error) {
         failure = error as LandingWriteFailed;
       }
@@ -153,38 +167,47 @@ export class LandingBuffer {
     const results = await Promise.allSettled([...this.pending.keys()].map((type) => this.flush(type)));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
-    return results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+    return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
   }
 
   /** Stops taking records and writes everything buffered; rejects like flushAll() if a write fails (call again to retry). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flushAll();
     for (const buffer of this.pending.values()) clearTimeout(buffer.timer);
+    await this.flushAll();
   }
 
   stats(): LandingBufferStats {
     let pendingRecords = 0;
-    for (const buffer of this.pending.values()) pendingRecords += buffer.lines.length;
+    for (const buffer of this.pending.values()) {
+      pendingRecords += (buffer.open?.lines.length ?? 0) + buffer.sealed.reduce((sum, batch) => sum + batch.lines.length, 0);
+    }
     return { pendingRecords, ...this.counters };
   }
 
   private bufferOf(type: EventTypeName): Pending {
     let buffer = this.pending.get(type);
     if (!buffer) {
-      buffer = { lines: [], bytes: 0, oldest: undefined, timer: undefined, writing: Promise.resolve(), backingOff: false };
+      buffer = { open: undefined, sealed: [], timer: undefined, writing: Promise.resolve(), backingOff: false };
       this.pending.set(type, buffer);
     }
     return buffer;
   }
 
-  /** (Re)starts the age timer of a buffer: due `maxSeconds` after its oldest record, or after `delayMillis`. */
-  private arm(type: EventTypeName, buffer: Pending, delayMillis?: number): void {
-    clearTimeout(buffer.timer);
-    if (this.closed || buffer.oldest === undefined) return;
-    const age = this.now().getTime() - buffer.oldest.getTime();
-    buffer.timer = setTimeout(() => this.startFlush(type), delayMillis ?? Math.max(0, this.maxMillis - age));
+  /** Starts the timer that flushes `type` in maxSeconds (unless closed). */
+  private arm(type: EventTypeName, buffer: Pending): void {
+    if (this.closed) return;
+    buffer.timer = setTimeout(() => {
+      buffer.timer = undefined;
+      this.startFlush(type);
+    }, this.maxMillis);
     buffer.timer.unref?.();
+  }
+
+  /** A full buffer: sealed, and written unless writes of its type are backing off after a failure. */
+  private sendFull(type: EventTypeName, buffer: Pending): void {
+    if (buffer.backingOff) this.seal(type, buffer);
+    else this.startFlush(type);
   }
 
   /** A flush nobody awaits: its failure goes to onError. */
@@ -192,28 +215,30 @@ export class LandingBuffer {
     this.flush(type).catch((error: LandingWriteFailed) => this.onError(error));
   }
 
-  private async writeOnce(type: EventTypeName, buffer: Pending): Promise<LandedObject | undefined> {
-    if (buffer.lines.length === 0) return undefined;
-    const { lines, bytes } = buffer;
-    const oldest = buffer.oldest ?? this.now();
-    clearTimeout(buffer.timer);
-    Object.assign(buffer, { lines: [], bytes: 0, oldest: undefined, timer: undefined, backingOff: false });
-    const uri = `s3://${this.options.bucket}/${this.keyOf(type, oldest)}`;
-    try {
-      await this.options.store.put(uri, await gzipAsync(lines.join('')));
-    } catch (cause) {
-      this.counters.failedWrites++;
-      buffer.lines = [...lines, ...buffer.lines];
-      buffer.bytes += bytes;
-      buffer.oldest = oldest;
-      buffer.backingOff = true;
-      this.arm(type, buffer, this.maxMillis);
-      throw new LandingWriteFailed(type, lines.length, cause);
+  private seal(type: EventTypeName, buffer: Pending): void {
+    if (!buffer.open) return;
+    buffer.sealed.push({ ...buffer.open, uri: `s3://${this.options.bucket}/${this.keyOf(type, buffer.open.oldest)}` });
+    buffer.open = undefined;
+  }
+
+  private async writeSealed(type: EventTypeName, buffer: Pending): Promise<LandedObject[]> {
+    const landed: LandedObject[] = [];
+    for (let batch = buffer.sealed[0]; batch !== undefined; batch = buffer.sealed[0]) {
+      try {
+        await this.options.store.put(batch.uri, await gzipAsync(batch.lines.join('')));
+      } catch (cause) {
+        this.counters.failedWrites++;
+        buffer.backingOff = true;
+        if (buffer.timer === undefined) this.arm(type, buffer);
+        throw new LandingWriteFailed(type, batch.lines.length, cause);
+      }
+      buffer.sealed.shift();
+      this.counters.flushedObjects++;
+      this.counters.flushedRecords += batch.lines.length;
+      landed.push({ eventType: type, uri: batch.uri, records: batch.lines.length, bytes: batch.bytes });
     }
-    this.counters.flushedObjects++;
-    this.counters.flushedRecords += lines.length;
-    if (buffer.oldest !== undefined) this.arm(type, buffer);
-    return { eventType: type, uri, records: lines.length, bytes };
+    buffer.backingOff = false;
+    return landed;
   }
 
   private keyOf(type: EventTypeName, at: Date): string {

@@ -1,13 +1,14 @@
 // Local Warehouse adapter: an embedded, file-backed DuckDB that runs the pipelines' Redshift
-// SQL through the dialect layer and carries out COPY with Redshift's semantics. Work is
+// SQL through the dialect layer and carries out COPY and UNLOAD with Redshift's semantics. Work is
 // serialised on one connection, as a Redshift session would run it.
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CopyResult, CopySpec } from '../../../lambdas/core/copy-spec.ts';
 import { StatementFailed, type LoadErrorSample, RedlineError } from '../../../lambdas/core/errors.ts';
 import type { Row, SqlParams, SqlValue, StatementContext, Warehouse } from '../../../lambdas/core/ports.ts';
 import { DIALECT_SETUP, translateStatement } from './dialect.ts';
+import type { UnloadResult, UnloadSpec } from '../../../lambdas/core/unload-sql.ts';
 import { copyIntoDuckDb, ensureLoadErrorsTable, readLoadErrors, type CopySource } from './copy.ts';
 
 export class DuckDbWarehouse implements Warehouse {
@@ -76,6 +77,16 @@ export class DuckDbWarehouse implements Warehouse {
     return this.serially(() => readLoadErrors(this.connection, table, context, limit));
   }
 
+  /** COPY (query) TO one Parquet file in the folder standing for the prefix, emptied first. */
+  unload(spec: UnloadSpec, context: StatementContext): Promise<UnloadResult> {
+    return this.serially(async () => {
+      const query = singleStatement(spec.sql.trim().replace(/;\s*$/, ''));
+      await unloadToFolder(this.connection, query, this.source.localPath(spec.to), context);
+      const reader = await this.connection.runAndReadAll(`SELECT COUNT(*) AS row_count FROM (${query}) AS unloaded`);
+      return { rows: Number(reader.getRowObjectsJS()[0]?.row_count ?? 0) };
+    });
+  }
+
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
     this.connection.closeSync();
@@ -96,6 +107,21 @@ export class DuckDbWarehouse implements Warehouse {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+}
+
+/**
+ * Writes a DuckDB query's rows as `<folder>/000.parquet` (the name Redshift's UNLOAD … PARALLEL OFF
+ * gives), after emptying the folder so the result replaces an earlier one.
+ */
+export async function unloadToFolder(connection: DuckDBConnection, query: string, folder: string, context: StatementContext): Promise<void> {
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  const file = join(folder, '000.parquet').replaceAll("'", "''");
+  try {
+    await connection.run(`COPY (${query}) TO '${file}' (FORMAT parquet)`);
+  } catch (error) {
+    throw new StatementFailed(`${context.step}: UNLOAD failed: ${(error as Error).message}`);
   }
 }
 

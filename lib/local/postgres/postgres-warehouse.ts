@@ -16,6 +16,8 @@ import {
 } from '../../../lambdas/core/errors.ts';
 import type { Row, SqlParams, SqlValue, StatementContext, Warehouse } from '../../../lambdas/core/ports.ts';
 import { copyIntoDuckDb, ensureLoadErrorsTable, type CopySource } from '../duckdb/copy.ts';
+import { unloadToFolder } from '../duckdb/duckdb-warehouse.ts';
+import type { UnloadResult, UnloadSpec } from '../../../lambdas/core/unload-sql.ts';
 import { DIALECT_SETUP, translateScript } from '../duckdb/dialect.ts';
 import { POSTGRES_SETUP, translateForPostgres } from './postgres-dialect.ts';
 
@@ -130,6 +132,26 @@ export class PostgresWarehouse implements Warehouse {
         'loadErrors',
       );
       return result.rows.map(toLoadErrorSample);
+    });
+  }
+
+  /**
+   * Reads the query's rows from PostgreSQL as text into a scratch table, then writes them as Parquet
+   * the way the DuckDB warehouse does (columns keep PostgreSQL's values, typed as text).
+   */
+  unload(spec: UnloadSpec, context: StatementContext): Promise<UnloadResult> {
+    return this.serially(async () => {
+      const { rows, fields } = await this.run(translateForPostgres(spec.sql.trim().replace(/;\s*$/, '')).sql, [], context.step);
+      const { connection } = this.scratch;
+      const columns = fields.map((f) => f.name);
+      await connection.run('DROP TABLE IF EXISTS redline_unload');
+      await connection.run(`CREATE TEMP TABLE redline_unload (${columns.map((c) => `${quoteIdent(c)} VARCHAR`).join(', ')})`);
+      for (const row of rows) {
+        const values = columns.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c])));
+        await connection.run(`INSERT INTO redline_unload VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+      }
+      await unloadToFolder(connection, 'SELECT * FROM redline_unload', this.source.localPath(spec.to), context);
+      return { rows: rows.length };
     });
   }
 

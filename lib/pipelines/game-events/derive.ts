@@ -27,10 +27,6 @@ const declarations: ReadonlyMap<string, EventTypeDeclaration<EventTypeName>> = n
 
 export const EVENT_TYPE_NAMES: readonly EventTypeName[] = EVENT_TYPES.map((declaration) => declaration.name);
 
-export function isEventTypeName(name: string): name is EventTypeName {
-  return declarations.has(name);
-}
-
 /** @throws InvalidInput for a name that is not a declared event type */
 export function eventTypeNamed(name: string): EventTypeDeclaration<EventTypeName> {
   const declaration = declarations.get(name);

@@ -29,7 +29,7 @@ describe('PipelineDefinition for sparkify', () => {
     expect(state('Wait for data')).toEqual({ Type: 'Wait', Seconds: sparkify.sensor.pollSeconds, Next: 'Plan run' });
   });
 
-  it('once data landed, runs schema, staging, every SQL step in spec order, checks and summary, then succeeds', () => {
+  it('once data landed, runs schema, staging, every SQL step in spec order, checks, publishing and summary, then succeeds', () => {
     const path: string[] = [];
     let name: string | undefined = 'Create tables';
     while (name) {
@@ -45,6 +45,7 @@ describe('PipelineDefinition for sparkify', () => {
       'Build songplays',
       'Build time',
       'Run quality checks',
+      'Publish results',
       'Summarize run',
       'Succeeded',
     ]);

@@ -35,7 +35,7 @@ const writesOwnLogs = (handler: (typeof HANDLER_NAMES)[number]) => ({
 });
 
 describe('Pipeline functions', () => {
-  it("GIVEN the six handlers sparkify's flow uses WHEN synthesized THEN there is one Node 22 arm64 function each, 512 MB, 15 minutes", () => {
+  it("GIVEN the seven handlers sparkify's flow uses WHEN synthesized THEN there is one Node 22 arm64 function each, 512 MB, 15 minutes", () => {
     for (const handler of SPARKIFY_HANDLERS) {
       expect(resources[logicalId(fn(handler))]?.Properties).toMatchObject({
         Handler: `index.${handler}`,

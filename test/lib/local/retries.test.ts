@@ -30,6 +30,7 @@ async function runWith(build: (step: string, call: number) => void) {
     watermarks: async () => ({}),
     extract: async () => ({ extracted: false, tables: [] }),
     flatten: async () => ({}),
+    publish: async () => ({ published: [] }),
   };
   const dir = await mkdtemp(join(tmpdir(), 'redline-retries-'));
   const outcome = await runPipelineLocally({

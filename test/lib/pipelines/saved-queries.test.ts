@@ -23,6 +23,7 @@ const QUERIES = [
   'least_common_exams',
   'most_common_exams',
   'questions_per_exam',
+  'score_distribution',
   'total_attempts',
   'users_taking_several_exams',
 ];
@@ -63,8 +64,8 @@ describe('listSavedQueries / savedQuerySql', () => {
   });
 
   it('knows no queries for a pipeline without a queries folder', async () => {
-    expect(await listSavedQueries('sparkify')).toEqual([]);
-    await expect(savedQuerySql('sparkify', 'total_attempts')).rejects.toThrow(/known: none/);
+    expect(await listSavedQueries('redline')).toEqual([]);
+    await expect(savedQuerySql('redline', 'total_attempts')).rejects.toThrow(/known: none/);
   });
 });
 
@@ -197,6 +198,18 @@ describe('the assessments queries on a loaded warehouse', () => {
       const average = mean(exams.get(row.exam_name as string)!.questions);
       expect(Math.abs((row.average_questions as number) - average)).toBeLessThanOrEqual(0.005 + 1e-9);
     }
+  });
+
+  it('score_distribution: attempts per 10-point score band, 100 in the top band', async () => {
+    const bands = new Map<number, number>();
+    for (const exam of figuresByExam().values()) {
+      for (const score of exam.scores) {
+        const band = Math.min(Math.floor(score / 10) * 10, 90);
+        bands.set(band, (bands.get(band) ?? 0) + 1);
+      }
+    }
+    const expected = [...bands].sort(([a], [b]) => a - b).map(([score_band, attempts]) => ({ score_band, attempts }));
+    expect((await run('score_distribution')).map((r) => ({ score_band: Number(r.score_band), attempts: r.attempts }))).toEqual(expected);
   });
 
   it('runs every listed query', async () => {
