@@ -10,6 +10,8 @@ import { generateSparkifySample } from '../lib/generators/sparkify.ts';
 import { generateUserActivityRound } from '../lib/generators/user-activity.ts';
 import { generateAssessments } from '../lib/generators/assessments.ts';
 import { listSavedQueries, savedQuerySql } from '../lib/pipelines/saved-queries.ts';
+import { startCollector } from '../lib/local/collector/server.ts';
+import { runLoad } from '../lib/local/collector/loadgen.ts';
 import { formatBackfill, formatOutcome, formatRows, formatRuns } from '../lib/local/outcome-format.ts';
 import { recentRuns, runSavedQuery } from '../lib/local/run-history.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
@@ -159,6 +161,53 @@ program
     }
     const rows = await runSavedQuery(join(options.state, 'warehouse.duckdb'), await savedQuerySql(folder, name));
     process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
+  });
+
+program
+  .command('serve')
+  .description("the game events collector: one route per event type, landing events the way Firehose does")
+  .option('--port <n>', 'port to listen on', parseCount, 8080)
+  .option('--data <dir>', 'folder standing for the landing bucket', join(PROJECT_ROOT, 'sample-data', 'game-events'))
+  .option('--buffer-seconds <n>', 'flush a buffered event type after this many seconds', parseCount, 60)
+  .addHelpText('after', '\nExamples:\n  $ redline serve --port 8080 --data /tmp/game\n  $ curl -X POST localhost:8080/join_a_guild -H content-type:application/json -d \'{"guild_id":1,"guild_name":"x"}\'\n')
+  .action(async (options: { port: number; data: string; bufferSeconds: number }) => {
+    const collector = await startCollector({ port: options.port, dataDir: options.data, bufferSeconds: options.bufferSeconds });
+    process.stdout.write(`collecting game events at ${collector.url}, landing under ${options.data}/events/ (Ctrl-C flushes and stops)\n`);
+    const stop = async () => {
+      await collector.close();
+      const stats = collector.stats();
+      process.stdout.write(`flushed: ${stats.flushedRecords} events in ${stats.flushedObjects} files\n`);
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => void stop());
+  });
+
+program
+  .command('loadgen')
+  .description('send a mix of game events from several hosts to a collector, like the seed\'s ab loop')
+  .option('--url <url>', 'collector URL', 'http://127.0.0.1:8080')
+  .option('--rate <n>', 'requests per second', parseCount, 50)
+  .option('--duration <s>', 'seconds to send for', parseCount, 10)
+  .option('--hosts <list>', 'comma-separated Host headers', (v: string) => v.split(',').filter(Boolean))
+  .option('--seed <n>', 'random seed', parseCount, 1)
+  .option('--json', 'print the counts as JSON')
+  .addHelpText('after', '\nExamples:\n  $ redline loadgen --rate 100 --duration 30 --hosts user1.comcast.com,user2.att.com\n')
+  .action(async (options: { url: string; rate: number; duration: number; hosts?: string[]; seed: number; json?: boolean }) => {
+    const result = await runLoad({
+      url: options.url,
+      rate: options.rate,
+      durationSeconds: options.duration,
+      seed: options.seed,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+    });
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(result)}\n`
+        : `sent ${result.sent}, accepted ${result.accepted}, rejected ${result.rejected}, failed ${result.failed}\n` +
+            'landed: after the collector flushes, `redline run game-events --data DIR` shows the rows loaded per event type\n',
+    );
+    if (result.failed > 0) process.exitCode = 1;
   });
 
 interface UserActivityCliOptions {

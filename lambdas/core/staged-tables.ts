@@ -6,7 +6,7 @@ import type { PipelineSpec, SourceSpec } from '../../lib/pipelines/spec.ts';
 /** The COPY options of a staged table; a flattened table's are fixed. */
 export type StagedTable = Pick<
   SourceSpec,
-  'table' | 'format' | 'timeFormat' | 'blanksAsNull' | 'emptyAsNull' | 'gzip' | 'maxError' | 'load'
+  'table' | 'format' | 'columns' | 'timeFormat' | 'blanksAsNull' | 'emptyAsNull' | 'gzip' | 'maxError' | 'load'
 > & {
   /** The flatten it comes from, with the flattener's table name; absent for a source. */
   flattened?: { flatten: string; table: string };

@@ -25,7 +25,8 @@ export function createPlanHandler(deps: HandlerDeps) {
     };
     const listed = await Promise.all(spec.sources.map((source) => list(source.table, source.prefix)));
     const rawFiles = await Promise.all(spec.flattens.map((flatten) => list(flatten.name, flatten.prefix)));
-    const empty = [...listed, ...rawFiles].filter((l) => l.objects.length === 0);
+    const awaited = [...listed.filter((_, i) => spec.sources[i]!.required), ...rawFiles];
+    const empty = awaited.filter((l) => l.objects.length === 0);
     if (empty.length > 0) {
       if (attempt >= spec.sensor.maxAttempts) {
         const where = empty.map((l) => `${l.prefix} (${l.name})`).join(', ');

@@ -43,12 +43,16 @@ export function createStageHandler(deps: HandlerDeps) {
       target = runStagingTable(source.table, event.runId);
       const create = createRunStagingSql(await deps.sql.read(spec.schema), source.table, event.runId);
       await deps.warehouse.executeInTransaction([create, `TRUNCATE ${target}`], context);
+      if (manifestEntries(await deps.store.get(event.manifest)).length === 0) {
+        return { table: source.table, files: 0, read: 0, loaded: 0, rejected: 0, rejectedSample: [] };
+      }
     }
     const copy = copySpecSchema.parse({
       table: target,
       from: manifest,
       manifest: true,
       format: format.kind === 'json' && format.paths !== 'auto' ? { ...format, paths: assetUri(deps.settings, format.paths) } : format,
+      ...(source.columns ? { columns: source.columns } : {}),
       timeFormat: source.timeFormat,
       blanksAsNull: source.blanksAsNull,
       emptyAsNull: source.emptyAsNull,

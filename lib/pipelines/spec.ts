@@ -11,7 +11,7 @@ export const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,126}$/, 'a low
 const sqlFile = z.string().regex(/^[a-z0-9_-]+\/([a-z0-9_-]+\/)?[a-z0-9_-]+\.sql$/, 'a path like pipeline/step.sql');
 
 /** A key or key prefix in the landing bucket, relative to the bucket root. */
-const landingKey = z.string().regex(/^[A-Za-z0-9_.\-/{}]+$/, 'an S3 key without the bucket').refine((k) => !k.startsWith('/'));
+const landingKey = z.string().regex(/^[A-Za-z0-9_.=\-/{}]+$/, 'an S3 key without the bucket').refine((k) => !k.startsWith('/'));
 
 const sourceSchema = z.object({
   /** Staging table the source is COPYed into; created by the spec's schema SQL. */
@@ -29,6 +29,13 @@ const sourceSchema = z.object({
     }),
     csvFormatSchema,
   ]),
+  /** The staging table's columns the fields fill, in order (COPY's column list); default all, by name or position. */
+  columns: z.array(sqlIdentifier).optional(),
+  /**
+   * Whether a run waits for this source (the sensor). A source that may have nothing new for a run
+   * (one kind of event among many) is not required: the run goes on and stages nothing from it.
+   */
+  required: z.boolean().default(true),
   timeFormat: z.string().default('auto'),
   blanksAsNull: z.boolean().default(false),
   emptyAsNull: z.boolean().default(false),
@@ -147,7 +154,8 @@ export const pipelineSpecSchema = z.object({
    * are read as they landed.
    */
   extract: extractSchema.optional(),
-  steps: z.array(stepSchema).min(1),
+  /** SQL steps after staging, in order; none when the staged tables are the result (events loaded as they come). */
+  steps: z.array(stepSchema),
   checks: z.array(checkSchema),
   /** Result sets every successful run publishes (UNLOAD to Parquet), with their charts. */
   publish: z.array(publishSchema).default([]),

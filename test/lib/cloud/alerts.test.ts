@@ -111,12 +111,13 @@ describe('PipelineAlerts alarms', () => {
     });
   });
 
-  it('GIVEN three scheduled pipelines and one on demand WHEN synthesized THEN five alarms each, no freshness alarm on demand, a dashboard each', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 3 + 4);
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 4);
+  it('GIVEN four scheduled pipelines and one on demand WHEN synthesized THEN five alarms each, no freshness alarm on demand, a dashboard each', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 4 + 4);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 5);
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r) => String(r.Properties.AlarmName));
     expect(names.filter((n) => n.endsWith('-freshness')).sort()).toEqual([
       'redline-dev-assessments-freshness',
+      'redline-dev-game-events-freshness',
       'redline-dev-sparkify-freshness',
       'redline-dev-user-activity-reports-freshness',
     ]);

@@ -1,6 +1,7 @@
 // GIVEN the redline stack WHEN synthesized THEN Redshift Serverless runs privately in a three-AZ
 // isolated VPC, encrypted, audited, capped, with no password anywhere, and its COPY role can read
 // only the declared landing prefixes, manifests/ and assets/, and write only published/.
+import { EVENT_TYPE_NAMES, landingKeyPrefix } from '../../../lib/pipelines/game-events/derive.ts';
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { arnOf, logicalId, objectsOf, statementsOfRole, synthRedline } from './redline-app.ts';
@@ -8,6 +9,9 @@ import { arnOf, logicalId, objectsOf, statementsOfRole, synthRedline } from './r
 const { stack, template } = synthRedline();
 const landing = logicalId(stack.buckets.landing);
 const work = logicalId(stack.buckets.work);
+
+/** The landing prefix of each game event type. */
+const EVENT_PREFIXES = EVENT_TYPE_NAMES.map(landingKeyPrefix);
 
 describe('Warehouse network', () => {
   it('GIVEN the VPC WHEN synthesized THEN it has three isolated subnets in three distinct AZs and no way out', () => {
@@ -126,6 +130,7 @@ describe('Warehouse COPY role', () => {
           objectsOf(landing, 'source/activitylog.csv*'),
           objectsOf(landing, 'uploads/user_upload_dump.*'),
           objectsOf(landing, 'assessments/*'),
+          ...EVENT_PREFIXES.map((p) => objectsOf(landing, `${p}*`)),
         ],
       },
       {
@@ -133,7 +138,7 @@ describe('Warehouse COPY role', () => {
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: arnOf(landing),
-        Condition: { StringLike: { 's3:prefix': ['log_data/*', 'song_data/*', 'source/user.csv*', 'source/activitylog.csv*', 'uploads/user_upload_dump.*', 'assessments/*'] } },
+        Condition: { StringLike: { 's3:prefix': ['log_data/*', 'song_data/*', 'source/user.csv*', 'source/activitylog.csv*', 'uploads/user_upload_dump.*', 'assessments/*', ...EVENT_PREFIXES.map((p) => `${p}*`)] } },
       },
       {
         Sid: 'ReadManifestsAndAssets',
