@@ -12,6 +12,8 @@ import { generateAssessments } from '../lib/generators/assessments.ts';
 import { listSavedQueries, savedQuerySql } from '../lib/pipelines/saved-queries.ts';
 import { startCollector } from '../lib/local/collector/server.ts';
 import { runLoad } from '../lib/local/collector/loadgen.ts';
+import { latestRunOf, writeRunReport } from '../lib/local/run-report.ts';
+import { EXIT_CODES, exitCodeOf } from '../lib/local/exit-codes.ts';
 import { formatBackfill, formatOutcome, formatRows, formatRuns } from '../lib/local/outcome-format.ts';
 import { recentRuns, runSavedQuery } from '../lib/local/run-history.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
@@ -48,6 +50,7 @@ program
       ? await resumePipelineLocally({ ...where, runId: options.resume })
       : await runPipelineLocally({ ...where, pipeline, runDate: options.date });
     report(outcome, options.json === true);
+    if (!options.json) process.stdout.write(`report: ${(await writeRunReport(options.state, outcome.runId)).file}\n`);
   });
 
 program
@@ -73,7 +76,7 @@ program
       onRun: (outcome) => process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : ''),
     });
     if (!options.json) process.stdout.write(formatBackfill(outcomes));
-    process.exitCode = outcomes.every((o) => o.status === 'SUCCEEDED') ? 0 : 1;
+    process.exitCode = Math.max(...outcomes.map((o) => exitCodeOf(o.error)));
   });
 
 program
@@ -164,6 +167,19 @@ program
   });
 
 program
+  .command('report')
+  .description("write a run's HTML report (row counts, reconciliation, checks, step durations, charts) and the index of reports")
+  .argument('[pipeline]', 'pipeline whose latest run to report', 'sparkify')
+  .option('--run <run-id>', 'the run to report (default: the latest run of the pipeline)')
+  .option('--state <dir>', 'folder of the local warehouse', DEFAULT_STATE_DIR)
+  .addHelpText('after', '\nExamples:\n  $ redline report sparkify\n  $ redline report --run sparkify-2018-11-30-1a2b3c4d\n')
+  .action(async (pipeline: string, options: { run?: string; state: string }) => {
+    const runId = options.run ?? (await latestRunOf(options.state, pipeline));
+    const { file, index } = await writeRunReport(options.state, runId);
+    process.stdout.write(`report: ${file}\nindex:  ${index}\n`);
+  });
+
+program
   .command('serve')
   .description("the game events collector: one route per event type, landing events the way Firehose does")
   .option('--port <n>', 'port to listen on', parseCount, 8080)
@@ -207,7 +223,7 @@ program
         : `sent ${result.sent}, accepted ${result.accepted}, rejected ${result.rejected}, failed ${result.failed}\n` +
             'landed: after the collector flushes, `redline run game-events --data DIR` shows the rows loaded per event type\n',
     );
-    if (result.failed > 0) process.exitCode = 1;
+    if (result.failed > 0) process.exitCode = EXIT_CODES.infrastructure;
   });
 
 interface UserActivityCliOptions {
@@ -241,12 +257,14 @@ program
     const last = outcomes.at(-1)!;
     const span = `${SAMPLE_DAYS.from}..${SAMPLE_DAYS.to} (${outcomes.length} daily runs)`;
     report({ ...last, runId: span, durationMs: Date.now() - started }, false);
-    if (outcomes.some((o) => o.status !== 'SUCCEEDED')) process.exitCode = 1;
+    const { file } = await writeRunReport(DEFAULT_STATE_DIR, last.runId);
+    process.stdout.write(`report of the last run: ${file}\n`);
+    process.exitCode = Math.max(...outcomes.map((o) => exitCodeOf(o.error)));
   });
 
 function report(outcome: RunOutcome, json: boolean): void {
   process.stdout.write(json ? `${JSON.stringify(outcome)}\n` : formatOutcome(outcome));
-  process.exitCode = outcome.status === 'SUCCEEDED' ? 0 : 1;
+  process.exitCode = exitCodeOf(outcome.error);
 }
 
 /** Now, as the scheduler passes it: a UTC timestamp to the second. */
@@ -278,7 +296,13 @@ function parseCount(value: string): number {
 
 function fail(message: string): never {
   process.stderr.write(`redline: ${message}\n`);
-  process.exit(2);
+  process.exit(EXIT_CODES.usage);
 }
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (error) {
+  const { name, message } = error as Error;
+  process.stderr.write(`redline: ${name === 'InvalidInput' ? '' : `${name}: `}${message}\n`);
+  process.exitCode = exitCodeOf({ name });
+}

@@ -1,5 +1,6 @@
 // What the local runner keeps of each execution, under <stateDir>/executions/: its status and,
-// for a failed one, the state that failed and the input it had, so `--resume` can continue there.
+// for a failed one, the state that failed and the input it had, so `--resume` can continue there;
+// and its outcome, from which `redline report` draws the run's report.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -12,6 +13,8 @@ const executionRecord = z.object({
   status: z.enum(['SUCCEEDED', 'FAILED']),
   failedState: z.string().optional(),
   failedStateInput: z.unknown().optional(),
+  /** What the run did, as `redline run --json` prints it (for the run report). */
+  outcome: z.unknown().optional(),
 });
 
 export type ExecutionRecord = z.infer<typeof executionRecord>;

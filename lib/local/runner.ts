@@ -11,6 +11,7 @@ import type { CheckResult } from '../../lambdas/core/errors.ts';
 import type { Warehouse } from '../../lambdas/core/ports.ts';
 import { DataQualityCheckFailed } from '../../lambdas/core/errors.ts';
 import type { StageResult } from '../../lambdas/handlers/stage.ts';
+import type { PublishedResult } from '../../lambdas/handlers/publish.ts';
 import { countRows } from '../../lambdas/handlers/summarize.ts';
 import { pipelineNamed } from '../pipelines/index.ts';
 import type { PipelineSpec } from '../pipelines/spec.ts';
@@ -48,6 +49,11 @@ export interface RunOutcome {
   tables: Record<string, number>;
   checks: CheckResult[];
   loads: { table: string; files: number; read: number; loaded: number; rejected: number }[];
+  /** The first rejected rows of each load that rejected any. */
+  rejectedSample: { table: string; fileName: string; lineNumber: number; errorMessage: string; rawLine: string }[];
+  /** The result sets the run published. */
+  published: PublishedResult[];
+  startedAt: string;
   error?: { name: string; message: string };
   /** The state the run failed in (inside a Parallel branch, the branch's task). */
   failedStep?: string;
@@ -121,14 +127,7 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
     }
     const failedAt = error ? await failure : undefined;
     const alertError = error && (await sendFailureAlert(handlers.notify, { spec, runId, runDate: plan.runDate, error, failedAt }));
-    await saveExecution(options.stateDir, {
-      pipeline: spec.name,
-      runId,
-      runDate: plan.runDate,
-      status: error ? 'FAILED' : 'SUCCEEDED',
-      ...(failedAt ? { failedState: failedAt.resumeAt, failedStateInput: failedAt.input } : {}),
-    });
-    return {
+    const outcome: RunOutcome = {
       pipeline: spec.name,
       runId,
       runDate: plan.runDate,
@@ -136,11 +135,25 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
       tables: await countRows(environment, await existingTables(environment.warehouse, spec.reportTables)),
       checks: observed.checks,
       loads: observed.loads.map(({ table, files, read, loaded, rejected }) => ({ table, files, read, loaded, rejected })),
+      rejectedSample: observed.loads.flatMap((l) =>
+        l.rejectedSample.map((r) => ({ table: l.table, fileName: r.fileName, lineNumber: r.lineNumber, errorMessage: r.errorMessage, rawLine: r.rawLine })),
+      ),
+      published: observed.published,
+      startedAt: new Date(started).toISOString(),
       ...(error ? { error } : {}),
       ...(failedAt ? { failedStep: failedAt.step } : {}),
       ...(alertError ? { alertError } : {}),
       durationMs: Date.now() - started,
     };
+    await saveExecution(options.stateDir, {
+      pipeline: spec.name,
+      runId,
+      runDate: plan.runDate,
+      status: error ? 'FAILED' : 'SUCCEEDED',
+      ...(failedAt ? { failedState: failedAt.resumeAt, failedStateInput: failedAt.input } : {}),
+      outcome,
+    });
+    return outcome;
   } finally {
     if (!options.environment) await environment.close();
   }
@@ -232,6 +245,7 @@ function pausesOf(definition: AslDefinition, type: string): Record<string, numbe
 class ObservedTasks {
   readonly loads: StageResult[] = [];
   checks: CheckResult[] = [];
+  published: PublishedResult[] = [];
 
   wrap(handlers: Record<HandlerName, TaskHandler>): Record<HandlerName, TaskHandler> {
     return {
@@ -239,6 +253,11 @@ class ObservedTasks {
       stage: async (event) => {
         const result = (await handlers.stage(event)) as StageResult;
         this.loads.push(result);
+        return result;
+      },
+      publish: async (event) => {
+        const result = (await handlers.publish(event)) as { published: PublishedResult[] };
+        this.published = result.published;
         return result;
       },
       check: async (event) => {

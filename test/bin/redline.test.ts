@@ -1,5 +1,6 @@
-// The command line as people call it: `redline run … --json` prints one JSON object and
-// exits 0 on success, 1 on a failed run; `redline generate` writes the real data's layout.
+// The command line as people call it: `redline run … --json` prints one JSON object and exits
+// by failure class (0 success, 1 check failed, 2 usage, 3 input rejected); `redline generate`
+// writes the real data's layout; `redline report` writes the run's HTML report.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -24,14 +25,38 @@ describe('redline CLI', () => {
 
     const { stdout } = await redline(['run', 'sparkify', '--data', data, '--state', join(dir, 'state'), '--date', '2018-11-30', '--json']);
     const outcome = JSON.parse(stdout);
-    expect(Object.keys(outcome)).toEqual(['pipeline', 'runId', 'runDate', 'status', 'tables', 'checks', 'loads', 'durationMs']);
+    expect(Object.keys(outcome)).toEqual([
+      'pipeline',
+      'runId',
+      'runDate',
+      'status',
+      'tables',
+      'checks',
+      'loads',
+      'rejectedSample',
+      'published',
+      'startedAt',
+      'durationMs',
+    ]);
     expect(outcome).toMatchObject({ pipeline: 'sparkify', status: 'SUCCEEDED', runDate: '2018-11-30' });
     expect(Object.keys(outcome.tables)).toEqual(['songplays', 'users', 'songs', 'artists', 'time']);
     for (const load of outcome.loads) expect(load.read).toBe(load.loaded + load.rejected);
     expect(outcome.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
+
+    const reported = await redline(['report', 'sparkify', '--state', join(dir, 'state')]);
+    const file = /report: (.+\.html)/.exec(reported.stdout)?.[1];
+    expect(file && existsSync(file)).toBe(true);
   });
 
-  it('exits 1 and reports the named error when the run fails', async () => {
+  it('exits 3 when the input is rejected: no data arrived for the day', async () => {
+    const data = await writeSparkifyFixture([eventLine({ page: 'NextSong', userId: '7', ts: 1541030400000 })]);
+    const state = await mkdtemp(join(tmpdir(), 'redline-cli-state-'));
+    const failure = await redline(['run', 'sparkify', '--data', data, '--state', state, '--date', '2018-11-02', '--json']).catch((e: { code: number; stdout: string }) => e);
+    expect('code' in failure && failure.code).toBe(3);
+    expect(JSON.parse(failure.stdout)).toMatchObject({ status: 'FAILED', error: { name: 'NoDataArrived' } });
+  });
+
+  it('exits 1 and reports the named error when a data-quality check fails', async () => {
     const data = await writeSparkifyFixture([eventLine({ page: 'Home', userId: '7', ts: 1541030400000 })]);
     const state = await mkdtemp(join(tmpdir(), 'redline-cli-state-'));
     const failure = await redline(['run', 'sparkify', '--data', data, '--state', state, '--date', '2018-11-01', '--json']).catch((e: { code: number; stdout: string }) => e);
