@@ -73,7 +73,10 @@ program
       dataDir: options.data,
       stateDir: options.state,
       concurrency: options.concurrency,
-      onRun: (outcome) => process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : ''),
+      onRun: (outcome) =>
+        options.json
+          ? process.stdout.write(`${JSON.stringify(outcome)}\n`)
+          : process.stderr.write(`  ${outcome.runDate}  ${outcome.status.toLowerCase()}  ${outcome.durationMs} ms\n`),
     });
     if (!options.json) process.stdout.write(formatBackfill(outcomes));
     process.exitCode = Math.max(...outcomes.map((o) => exitCodeOf(o.error)));
