@@ -36,3 +36,8 @@ export function flattenBatchUri(settings: RuntimeSettings, pipeline: string, run
 export function publishedUri(settings: RuntimeSettings, pipeline: string, runDate: string, name: string): string {
   return `s3://${settings.workBucket}/published/${pipeline}/${runDate}/${name}/`;
 }
+
+/** Where a run's HTML report is written, next to its published result sets. */
+export function reportUri(settings: RuntimeSettings, pipeline: string, runDate: string): string {
+  return `s3://${settings.workBucket}/published/${pipeline}/${runDate}/report.html`;
+}

@@ -24,7 +24,14 @@ export const planEvent = z.object({ ...base, attempt: z.number().int().min(0) })
 export const stageEvent = z.object({ ...base, table: z.string().min(1), manifest: z.string().startsWith('s3://') });
 export const transformEvent = z.object({ ...base, step: z.string().min(1) });
 export const checkEvent = z.object(base);
-export const summarizeEvent = z.object(base);
+/** What the run did, from the state, for its report: the loads, the checks and the published result sets. */
+export const summarizeEvent = z.object({
+  ...base,
+  loads: z.array(z.object({ table: z.string(), files: z.number(), read: z.number(), loaded: z.number(), rejected: z.number() }).loose()).default([]),
+  checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })).default([]),
+  published: z.array(z.object({ name: z.string(), uri: z.string(), rows: z.number() })).default([]),
+  startedAt: z.string().optional(),
+});
 export const watermarksEvent = z.object(base);
 export const publishEvent = z.object(base);
 /** `watermarks`: the highest value imported per incrementally extracted table (from Read watermarks). */

@@ -1,13 +1,18 @@
 // Summarize task: the run's last step. Drops the run's staging copies (a failed run keeps them,
-// so a redrive or resume finds what it staged) and counts the rows of the tables the pipeline
-// reports, for the run's result.
+// so a redrive or resume finds what it staged), counts the rows of the tables the pipeline
+// reports, and writes the run's HTML report next to its published result sets.
 import type { HandlerDeps } from '../core/deps.ts';
+import { reportUri } from '../core/locations.ts';
+import { resultCharts, stepDurations } from '../core/run-report-data.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
+import { renderRunReport } from '../../lib/report/index.ts';
 import { summarizeEvent } from './events.ts';
 import { dropRunStagingSql, runScopedTables } from '../core/run-staging.ts';
 
 export interface SummaryResult {
   tables: Record<string, number>;
+  /** The run's HTML report. */
+  report: string;
 }
 
 export function createSummarizeHandler(deps: HandlerDeps) {
@@ -16,7 +21,25 @@ export function createSummarizeHandler(deps: HandlerDeps) {
     const spec = pipelineNamed(event.pipeline);
     const drops = runScopedTables(spec).map((table) => dropRunStagingSql(table, event.runId));
     if (drops.length > 0) await deps.warehouse.executeInTransaction(drops, { runId: event.runId, step: 'summarize' });
-    return { tables: await countRows(deps, spec.reportTables) };
+    const tables = await countRows(deps, spec.reportTables);
+    const steps = await stepDurations(deps.warehouse, event.runId);
+    const html = await renderRunReport({
+      pipeline: spec.name,
+      runId: event.runId,
+      runDate: event.runDate,
+      status: 'SUCCEEDED',
+      durationMs: steps.reduce((ms, s) => ms + s.ms, 0),
+      tables,
+      loads: event.loads.map(({ table, files, read, loaded, rejected }) => ({ table, files, read, loaded, rejected })),
+      rejectedSample: [],
+      checks: event.checks,
+      steps,
+      charts: await resultCharts(deps.warehouse, deps.sql, spec),
+      published: event.published,
+    });
+    const report = reportUri(deps.settings, spec.name, event.runDate);
+    await deps.store.put(report, html);
+    return { tables, report };
   };
 }
 

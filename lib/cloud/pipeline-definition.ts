@@ -83,8 +83,13 @@ export class PipelineDefinition extends Construct {
     }
     chain = chain.next(this.task('Run quality checks', 'check', {}, '$.quality'));
     if (spec.publish.length > 0) chain = chain.next(this.task('Publish results', 'publish', {}, '$.published'));
+    const outcome = {
+      checks: sfn.JsonPath.objectAt('$.quality.checks'),
+      ...(staged.length > 0 ? { loads: sfn.JsonPath.objectAt('$.loads') } : {}),
+      ...(spec.publish.length > 0 ? { published: sfn.JsonPath.objectAt('$.published.published') } : {}),
+    };
     chain
-      .next(this.task('Summarize run', 'summarize', {}, '$.summary'))
+      .next(this.task('Summarize run', 'summarize', outcome, '$.summary'))
       .next(new sfn.Succeed(this, 'Succeeded'));
     const afterExtract = staged.length > 0 ? this.sensor(createTables) : createTables;
     this.startState = spec.extract ? this.extract(afterExtract) : afterExtract;

@@ -37,13 +37,13 @@ export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambdas/aws/entry.ts');
 
 /** What each handler touches, hence what its role may do. */
 const HANDLER_ACCESS: Readonly<
-  Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'alerts' | 'extracts'>
+  Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'warehouse-and-report' | 'alerts' | 'extracts'>
 > = {
   plan: 'landing-and-manifests',
   stage: 'warehouse-and-manifests',
   transform: 'warehouse',
   check: 'warehouse',
-  summarize: 'warehouse',
+  summarize: 'warehouse-and-report',
   notify: 'alerts',
   watermarks: 'warehouse',
   extract: 'extracts',
@@ -350,6 +350,19 @@ export class Pipeline extends Construct {
         return;
       }
       case 'warehouse': {
+        this.grantWarehouse(role, props);
+        return;
+      }
+      case 'warehouse-and-report': {
+        // The summarize task writes the run's HTML report next to its published result sets.
+        const reports = `${WORK_PREFIXES.published}${props.spec.name}/*/report.html`;
+        role.addToPolicy(
+          new iam.PolicyStatement({ sid: 'WriteRunReport', actions: ['s3:PutObject'], resources: [props.workBucket.arnForObjects(reports)] }),
+        );
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${flatArn(props.workBucket)}/${reports}]`,
+          reason: "The summarize task writes one report.html per run date under the pipeline's published/ prefix; the date is only known at run time.",
+        });
         this.grantWarehouse(role, props);
         return;
       }

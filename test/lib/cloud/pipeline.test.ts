@@ -113,7 +113,9 @@ describe('Pipeline permissions', () => {
       const manifests =
         handler === 'stage'
           ? [{ Sid: 'ReadWriteManifests', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objectsOf(work, 'manifests/sparkify/*') }]
-          : [];
+          : handler === 'summarize'
+            ? [{ Sid: 'WriteRunReport', Effect: 'Allow', Action: 's3:PutObject', Resource: objectsOf(work, 'published/sparkify/*/report.html') }]
+            : [];
       expect(statementsOfRole(template, roleOf(handler)), handler).toEqual([
         writesOwnLogs(handler),
         ...manifests,

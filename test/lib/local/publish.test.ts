@@ -1,6 +1,7 @@
 // Publishing through the real state machine: every result set of the spec lands as Parquet under
-// published/<pipeline>/<run date>/<name>/, and reading the Parquet back gives the query's rows.
-import { mkdtemp } from 'node:fs/promises';
+// published/<pipeline>/<run date>/<name>/, reading the Parquet back gives the query's rows, and
+// the summarize task writes the run's HTML report, with a chart per result set, beside them.
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { generateSparkifySample } from '../../../lib/generators/sparkify.ts';
 import { fingerprint } from '../../support/fingerprint.ts';
 
 describe('publish', () => {
-  it("writes every result set as Parquet that reads back as the query's rows, and replaces it on a re-run", async () => {
+  it("writes every result set as Parquet that reads back as the query's rows, replaced on a re-run, and the run's report beside them", async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'redline-publish-')), 'sparkify');
     await generateSparkifySample({ outDir: dataDir, events: 2_000, days: 3, seed: 4 });
     const stateDir = await mkdtemp(join(tmpdir(), 'redline-publish-state-'));
@@ -34,5 +35,7 @@ describe('publish', () => {
     } finally {
       await warehouse.close();
     }
+    const report = await readFile(join(stateDir, 'work-bucket', 'published', 'sparkify', '2018-11-01', 'report.html'), 'utf8');
+    for (const result of sparkify.publish) expect(report, result.name).toContain(`data-chart="${result.name}"`);
   });
 });
