@@ -93,13 +93,40 @@ export class NoDataArrived extends RedlineError {
 }
 
 /**
+ * A download could not be completed for now: the server was unreachable, dropped the connection
+ * mid-body, timed out, answered 5xx, 408 or 429, after the download's own retries. Nothing was
+ * landed. Retried by the state machine.
+ */
+export class DownloadFailed extends RedlineError {
+  override readonly name = 'DownloadFailed';
+  override readonly transient = true;
+  /** @param retryAfterMs how long the server asked to wait before asking again (Retry-After), if it did */
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A download that asking again will not fix: the server refused it (4xx), or the body was not the
+ * one declared (checksum mismatch, over maxBytes). Nothing was landed. Not retried.
+ */
+export class DownloadRejected extends RedlineError {
+  override readonly name = 'DownloadRejected';
+}
+
+/**
  * Names of the errors the state machine retries: transient by nature, never data errors.
  * StatementAborted and WarehouseUnavailable are thrown by the Redshift Data API adapter;
- * SerializationConflict by any warehouse whose concurrent runs (a backfill) collide.
+ * SerializationConflict by any warehouse whose concurrent runs (a backfill) collide;
+ * DownloadFailed by the download task once its own retries are spent.
  */
 export const TRANSIENT_ERRORS: readonly string[] = [
   'WarehouseThrottled',
   'WarehouseUnavailable',
   'StatementAborted',
   'SerializationConflict',
+  'DownloadFailed',
 ];

@@ -1,7 +1,8 @@
 // RedlineStack: one deployment stage of redline. The data buckets, the Redshift Serverless
 // warehouse, the alert topic, the pipeline assets (jsonpaths files) in the work bucket's assets/
 // prefix, and for every declared pipeline its functions, state machine, schedule, alarms and
-// dashboard; plus the managed policy for redriving failed runs.
+// dashboard; plus the managed policy for redriving failed runs, and the game-events collector (an
+// HTTP API whose events Firehose lands in the landing bucket).
 import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { CfnOutput, DefaultStackSynthesizer, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
@@ -10,6 +11,7 @@ import { pipelines as declaredPipelines } from '../pipelines/index.ts';
 import type { PipelineSpec } from '../pipelines/spec.ts';
 import { SQL_ROOT } from '../local/project-paths.ts';
 import { PipelineAlerts } from './alerts.ts';
+import { EventCollector, type EventCollectorProps } from './collector.ts';
 import { DataBuckets, WORK_PREFIXES } from './data-buckets.ts';
 import { Pipeline } from './pipeline.ts';
 import { RedrivePolicy } from './redrive-policy.ts';
@@ -52,6 +54,11 @@ export interface RedlineStackProps extends StackProps {
    * @default none: those pipelines read their sources as they land in the landing bucket
    */
   readonly sourceDatabaseSecretArn?: string;
+  /**
+   * The game-events collector: its settings (throttling, buffering, …), or false to leave it out.
+   * @default a collector with EventCollector's defaults
+   */
+  readonly collector?: false | Omit<EventCollectorProps, 'namePrefix' | 'landingBucket'>;
 }
 
 export class RedlineStack extends Stack {
@@ -59,6 +66,8 @@ export class RedlineStack extends Stack {
   readonly warehouse: Warehouse;
   readonly alerts: PipelineAlerts;
   readonly pipelines: readonly Pipeline[];
+  /** The game-events collector, unless `collector: false`. */
+  readonly collector?: EventCollector;
 
   constructor(scope: Construct, id: string, props: RedlineStackProps = {}) {
     super(scope, id, props);
@@ -138,6 +147,11 @@ export class RedlineStack extends Stack {
     new CfnOutput(this, 'WorkgroupName', { value: this.warehouse.workgroupName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'RedrivePolicyArn', { value: redrive.policy.managedPolicyArn });
+
+    if (props.collector !== false) {
+      this.collector = new EventCollector(this, 'Collector', { ...props.collector, namePrefix, landingBucket: this.buckets.landing });
+      new CfnOutput(this, 'CollectorUrl', { description: 'Base URL of the game-events collector API', value: this.collector.url });
+    }
   }
 
   /** The findings on CDK's BucketDeployment handler (a stack-level singleton), each with its reason. */

@@ -88,6 +88,31 @@ const extractSchema = z.object({
   tables: z.array(extractTableSchema).min(1),
 });
 
+/** Only {yyyy}, {mm} and {dd} may be templated, in a URL as in a key. */
+const runDateTemplate = /^([^{}]|\{(yyyy|mm|dd)\})*$/;
+
+const downloadSchema = z.object({
+  /** Names the download in state names ('Download <name>') and the run audit. */
+  name: sqlIdentifier,
+  /** The http(s) URL of the file; may name the run date with {yyyy}, {mm} and {dd}. */
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')
+    .refine((u) => runDateTemplate.test(u), 'only {yyyy}, {mm} and {dd} may be templated')
+    .refine((u) => URL.canParse(u.replaceAll(/\{(yyyy|mm|dd)\}/g, '0')), 'a URL'),
+  /** The key the file lands at in the landing bucket (where a source reads it); templated like the URL. */
+  key: landingKey
+    .refine((k) => runDateTemplate.test(k), 'only {yyyy}, {mm} and {dd} may be templated')
+    .refine((k) => !k.endsWith('/'), 'an object key, not a prefix'),
+  /** The file's expected SHA-256 (hex); a body with another digest is rejected and not landed. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256')
+    .optional(),
+  /** The largest body accepted, in bytes; a larger one is rejected and not landed. */
+  maxBytes: z.number().int().positive().optional(),
+});
+
 const stepSchema = z.object({
   /** Short name, used in state names ('Build <name>') and alerts. */
   name: sqlIdentifier,
@@ -154,6 +179,14 @@ export const pipelineSpecSchema = z.object({
    * are read as they landed.
    */
   extract: extractSchema.optional(),
+  /**
+   * Files fetched over HTTP(S) into the landing bucket first of all, before any extract or sensor,
+   * where the sources read them; a file already landed unchanged is not fetched again.
+   */
+  downloads: z
+    .array(downloadSchema)
+    .refine((ds) => new Set(ds.map((d) => d.name)).size === ds.length, 'download names must be unique')
+    .default([]),
   /** SQL steps after staging, in order; none when the staged tables are the result (events loaded as they come). */
   steps: z.array(stepSchema),
   checks: z.array(checkSchema),
@@ -183,6 +216,7 @@ export type CheckSpec = PipelineSpec['checks'][number];
 export type ExtractSpec = NonNullable<PipelineSpec['extract']>;
 export type FlattenSourceSpec = PipelineSpec['flattens'][number];
 export type PublishSpec = PipelineSpec['publish'][number];
+export type DownloadSpec = PipelineSpec['downloads'][number];
 export type ExtractTableSpec = ExtractSpec['tables'][number];
 export type Expectation = CheckSpec['expect'];
 

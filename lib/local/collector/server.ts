@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
-import { enrichEvent } from '../../../lambdas/core/game-events/enrich.ts';
+import { Hono } from 'hono';
+import { MAX_BODY_BYTES, collectRequest, isJsonContentType } from '../../../lambdas/core/game-events/collect.ts';
 import { LandingBuffer, LandingBufferClosed } from '../../../lambdas/core/game-events/landing-buffer.ts';
-import { EVENT_TYPE_NAMES, routeTable } from '../../pipelines/game-events/derive.ts';
+import { EVENT_TYPE_NAMES } from '../../pipelines/game-events/derive.ts';
 import type { EventTypeName } from '../../pipelines/game-events/event-types.ts';
 import { FilesystemObjectStore } from '../filesystem-store.ts';
 import { LOCAL_SETTINGS } from '../local-environment.ts';
 
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES;
 
 export interface CollectorOptions {
   /** 0 picks a free port (see `url`). */
@@ -51,10 +51,6 @@ export interface Collector {
 
 const perType = (): Record<EventTypeName, number> =>
   Object.fromEntries(EVENT_TYPE_NAMES.map((name) => [name, 0])) as Record<EventTypeName, number>;
-
-function isJsonContentType(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
-}
 
 /** The body as UTF-8 text, or undefined once it (or its declared Content-Length) is over `maxBytes`; reading stops there. */
 async function readBody(request: Request, maxBytes: number): Promise<string | undefined> {
@@ -99,32 +95,31 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
   });
 
-  const refuse = (c: Context, type: EventTypeName, status: 413 | 415, error: string): Response => {
-    rejected[type]++;
-    return c.json({ error }, status);
-  };
-
-  const land = (c: Context, type: EventTypeName, body: unknown): Response => {
-    const enrichment = enrichEvent(type, body, c.req.header(), new Date(), randomUUID());
-    if (!enrichment.ok) {
-      rejected[type]++;
-      return c.json({ error: 'invalid event', event_type: type, issues: enrichment.rejection.issues }, 400);
+  // Routing, limits, validation and enrichment are the cloud collector's (collectRequest); this
+  // server only reads the request and lands what is accepted.
+  app.all('*', async (c) => {
+    const contentType = c.req.header('content-type');
+    const post = c.req.method.toUpperCase() === 'POST';
+    const text = post && isJsonContentType(contentType) ? await readBody(c.req.raw, maxBodyBytes) : '';
+    const response = collectRequest(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        contentType,
+        body: post ? (text ?? '') : c.req.query(),
+        bodyBytes: text === undefined ? Number.POSITIVE_INFINITY : Buffer.byteLength(text),
+        headers: c.req.header(),
+      },
+      { now: new Date(), eventId: randomUUID(), maxBodyBytes },
+    );
+    if (response.status === 202) {
+      buffer.append(response.eventType, response.record);
+      accepted[response.eventType]++;
+    } else if ('eventType' in response) {
+      rejected[response.eventType]++;
     }
-    buffer.append(type, enrichment.record);
-    accepted[type]++;
-    return c.json({ event_id: enrichment.record.event_id }, 202);
-  };
-
-  for (const [path, type] of routeTable()) {
-    app.get(path, (c) => land(c, type, c.req.query()));
-    app.post(path, async (c) => {
-      if (!isJsonContentType(c.req.header('content-type'))) return refuse(c, type, 415, 'a POST body must be application/json');
-      const body = await readBody(c.req.raw, maxBodyBytes);
-      return body === undefined ? refuse(c, type, 413, `the body is over ${maxBodyBytes} bytes`) : land(c, type, body);
-    });
-    app.all(path, (c) => c.json({ error: `${c.req.method} is not allowed; use GET or POST` }, 405, { Allow: 'GET, POST' }));
-  }
-  app.notFound((c) => c.json({ error: `no event route ${c.req.path}`, routes: [...routeTable().keys()] }, 404));
+    return c.json(response.body, response.status, 'headers' in response ? response.headers : undefined);
+  });
   app.onError((error, c) => {
     if (error instanceof LandingBufferClosed) return c.json({ error: 'the collector is shutting down' }, 503);
     console.error(`[collector] ${c.req.method} ${c.req.path}: ${error.message}`);

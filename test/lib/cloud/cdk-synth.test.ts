@@ -42,10 +42,12 @@ describe('cdk synth of bin/app.ts', () => {
     expect(cdk(['ls', '--app', outdir]).trim().split('\n')).toEqual(['redline-dev']);
   }, 60_000);
 
-  it('GIVEN the function bundle WHEN synthesized THEN it is one ESM file with the sql/ folder beside it', () => {
+  it('GIVEN the function bundles WHEN synthesized THEN the pipeline bundle is one ESM file with the sql/ folder beside it, the collector bundle has none', () => {
     const bundles = readdirSync(outdir).filter((d) => existsSync(join(outdir, d, 'index.mjs')));
-    expect(bundles).toHaveLength(1);
-    const bundle = join(outdir, bundles[0]!);
+    expect(bundles).toHaveLength(2);
+    const withSql = bundles.filter((d) => existsSync(join(outdir, d, 'sql')));
+    expect(withSql).toHaveLength(1);
+    const bundle = join(outdir, withSql[0]!);
     expect(readdirSync(join(bundle, 'sql', 'sparkify'))).toEqual(
       expect.arrayContaining(['create_tables.sql', 'songplays.sql', 'log_json_path.json']),
     );
