@@ -64,6 +64,9 @@ export interface RunOutcome {
 
 type TaskOverrides = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
+/** What an execution name may be (Step Functions' own rule), and so what a run's records can hold. */
+const RUN_ID = /^[A-Za-z0-9_.-]{1,80}$/;
+
 /** Local pauses: a Wait or a Retry interval lasts this long instead of seconds or minutes. */
 const SHORTENED_PAUSE_MS = 5;
 
@@ -71,6 +74,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunO
   const spec = pipelineNamed(options.pipeline);
   const runDate = options.runDate.slice(0, 10);
   const runId = options.runId ?? `${spec.name}-${runDate}-${randomBytes(4).toString('hex')}`;
+  if (!RUN_ID.test(runId)) throw new InvalidInput(`not a run id (letters, digits, '-', '_' and '.', at most 80): ${runId}`);
   const definition = definitionOf(spec);
   return execute(options, { spec, runId, runDate, definition, input: { runDate: options.runDate } });
 }

@@ -14,6 +14,7 @@ import {
   landingFolder,
   queryWarehouse,
   runOnLanding,
+  sharedRun,
   type BadInputRun,
 } from '../support/bad-input.ts';
 
@@ -37,12 +38,15 @@ const attempts = (run: BadInputRun) => queryWarehouse(run.stateDir, 'SELECT atte
 const rejects = (run: BadInputRun) =>
   queryWarehouse(run.stateDir, 'SELECT source_index, keen_id, reason_code, reason, "raw", raw_truncated FROM assessment_rejects ORDER BY source_index');
 
+const truncatedRun = sharedRun(async () => runWith({ 'truncated.jsonl.gz': await fixture('assessments/truncated.jsonl.gz') }));
+const invalidUtf8Run = sharedRun(async () => runWith({ 'invalid-utf8.jsonl': await fixture('assessments/invalid-utf8.jsonl') }));
+
 const BOTH_ATTEMPTS = [
   { attempt_key: 'k1', exam_name: 'Learning Git' },
   { attempt_key: 'k2', exam_name: 'Learning Git' },
 ];
 
-describe('bad input: assessments JSON through its flattener', () => {
+describe.concurrent('bad input: assessments JSON through its flattener', () => {
   it('keeps a malformed JSON line in assessment_rejects as invalid_json and loads the other documents', async () => {
     const run = await runWith({ 'malformed.jsonl': await fixture('assessments/malformed.jsonl') });
 
@@ -56,12 +60,8 @@ describe('bad input: assessments JSON through its flattener', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  let truncatedRun: Promise<BadInputRun> | undefined;
-  const runOnTruncatedFile = () =>
-    (truncatedRun ??= fixture('assessments/truncated.jsonl.gz').then((file) => runWith({ 'truncated.jsonl.gz': file })));
-
   it('fails the run at the flatten with AssessmentsInputError, an input error, on a truncated gzip file', async () => {
-    const run = await runOnTruncatedFile();
+    const run = await truncatedRun();
 
     expectFailureAlert(run, { errorName: 'AssessmentsInputError', failedStep: 'Flatten attempts batch', mentions: ['unexpected end of file'] });
     expect(exitCodeOf(run.outcome.error)).toBe(EXIT_CODES.inputRejected);
@@ -70,7 +70,7 @@ describe('bad input: assessments JSON through its flattener', () => {
   });
 
   it.fails('names the truncated gzip file in the error and the alert of the failed flatten', async () => {
-    const run = await runOnTruncatedFile();
+    const run = await truncatedRun();
 
     expectFailureAlert(run, { errorName: 'AssessmentsInputError', failedStep: 'Flatten attempts batch', mentions: ['assessments/truncated.jsonl.gz'] });
   });
@@ -108,8 +108,17 @@ describe('bad input: assessments JSON through its flattener', () => {
     await expectReconciledAndRawIntact(run);
   });
 
+  it('flattens a file holding invalid UTF-8 to the end, every count reconciled and the raw file intact', async () => {
+    const run = await invalidUtf8Run();
+
+    expect(run.outcome.status, run.outcome.error?.message).toBe('SUCCEEDED');
+    const { read, loaded, rejected } = await flattened(run);
+    expect({ read, accounted: loaded + rejected }).toEqual({ read: 2, accounted: 2 });
+    await expectReconciledAndRawIntact(run);
+  });
+
   it.fails('keeps a document holding invalid UTF-8 in assessment_rejects instead of loading it with U+FFFD in place of the bytes', async () => {
-    const run = await runWith({ 'invalid-utf8.jsonl': await fixture('assessments/invalid-utf8.jsonl') });
+    const run = await invalidUtf8Run();
 
     expect(await attempts(run)).toEqual([{ attempt_key: 'k1', exam_name: 'Learning Git' }]);
     expect(await rejects(run)).toMatchObject([{ source_index: 1 }]);

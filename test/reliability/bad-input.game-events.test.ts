@@ -18,7 +18,7 @@ import {
   landingFolder,
   queryWarehouse,
   runOnLanding,
-  type BadInputRun,
+  sharedRun,
 } from '../support/bad-input.ts';
 
 const RUN_DATE = '2026-11-20';
@@ -130,11 +130,9 @@ describe('bad input: game events through the collector and the landing bucket', 
     await expectReconciledAndRawIntact(run);
   });
 
-  let truncatedRun: Promise<BadInputRun> | undefined;
-  const runOnTruncatedObject = () =>
-    (truncatedRun ??= fixture('game-events/join_guild-truncated.json.gz')
-      .then((landed) => landingFolder({ [LANDED_KEY]: landed }))
-      .then((folder) => runOnLanding('game-events', folder, RUN_DATE)));
+  const runOnTruncatedObject = sharedRun(async () =>
+    runOnLanding('game-events', await landingFolder({ [LANDED_KEY]: await fixture('game-events/join_guild-truncated.json.gz') }), RUN_DATE),
+  );
 
   it('fails the run at staging naming a landed object whose gzip is truncated', async () => {
     const run = await runOnTruncatedObject();

@@ -15,6 +15,7 @@ import {
   loadErrors,
   queryWarehouse,
   runOnLanding,
+  sharedRun,
   type BadInputRun,
 } from '../support/bad-input.ts';
 
@@ -33,7 +34,11 @@ function stagedEvents(run: BadInputRun) {
   return run.outcome.loads.find((load) => load.table === 'staging_events');
 }
 
-describe('bad input: sparkify staging_events JSON lines', () => {
+const missingTsRun = sharedRun(async () => runWithLog(await fixture('sparkify/events-missing-ts.json')));
+const invalidUtf8Run = sharedRun(async () => runWithLog(await fixture('sparkify/events-invalid-utf8.json')));
+const bomWrongTypeRun = sharedRun(async () => runWithLog(await fixture('sparkify/events-bom-wrong-type.json')));
+
+describe.concurrent('bad input: sparkify staging_events JSON lines', () => {
   it('fails the run at staging with LoadErrorsExceeded naming the file and line of a malformed JSON line', async () => {
     const run = await runWithLog(await fixture('sparkify/events-malformed.json'));
 
@@ -51,12 +56,19 @@ describe('bad input: sparkify staging_events JSON lines', () => {
     await expectReconciledAndRawIntact(run);
   });
 
+  it('fails the run on a NextSong event without ts, every load reconciled and the raw files intact', async () => {
+    const run = await missingTsRun();
+
+    expect(run.outcome.status).toBe('FAILED');
+    expect(run.alerts).toHaveLength(1);
+    await expectReconciledAndRawIntact(run);
+  });
+
   it.fails('rejects a NextSong event without ts at staging as input naming the file and line instead of failing Build songplays on a NOT NULL constraint', async () => {
-    const run = await runWithLog(await fixture('sparkify/events-missing-ts.json'));
+    const run = await missingTsRun();
 
     expect(exitCodeOf(run.outcome.error)).toBe(EXIT_CODES.inputRejected);
     expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: STAGE, mentions: [`${LOG_KEY}:2`, 'ts'] });
-    await expectReconciledAndRawIntact(run);
   });
 
   it('fails the run at staging on a 1 MB string, keeping the rejected line and value cut to 1024 characters', async () => {
@@ -74,12 +86,20 @@ describe('bad input: sparkify staging_events JSON lines', () => {
     await expectReconciledAndRawIntact(run);
   });
 
+  it('fails the run at staging on a line holding invalid UTF-8, every load reconciled and the raw files intact', async () => {
+    const run = await invalidUtf8Run();
+
+    expect(run.outcome.status).toBe('FAILED');
+    expect(run.outcome.failedStep).toBe(STAGE);
+    expect(run.outcome.tables.songplays).toBe(0);
+    await expectReconciledAndRawIntact(run);
+  });
+
   it.fails('rejects a line holding invalid UTF-8 as that file and line instead of failing the whole COPY as StatementFailed', async () => {
-    const run = await runWithLog(await fixture('sparkify/events-invalid-utf8.json'));
+    const run = await invalidUtf8Run();
 
     expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: STAGE, mentions: [`${LOG_KEY}:2`] });
     expect(await loadErrors(run.stateDir)).toMatchObject([{ line_number: 2 }]);
-    await expectReconciledAndRawIntact(run);
   });
 
   it('loads both lines of a log that starts with a UTF-8 byte-order mark', async () => {
@@ -94,8 +114,15 @@ describe('bad input: sparkify staging_events JSON lines', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  it.fails('rejects only the bad line of a log that starts with a UTF-8 byte-order mark, not its first line too', async () => {
-    const run = await runWithLog(await fixture('sparkify/events-bom-wrong-type.json'));
+  it('fails the run at staging on a wrong-type line of a log that starts with a UTF-8 byte-order mark, reconciled and the raw files intact', async () => {
+    const run = await bomWrongTypeRun();
+
+    expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: STAGE, mentions: [`${LOG_KEY}:2`, 'session_id'] });
+    await expectReconciledAndRawIntact(run);
+  });
+
+  it('rejects only the bad line of a log that starts with a UTF-8 byte-order mark, not its first line too', async () => {
+    const run = await bomWrongTypeRun();
 
     expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: STAGE, mentions: ['rejected 1 row(s)', `${LOG_KEY}:2`] });
     expect((await loadErrors(run.stateDir)).map((row) => row.line_number)).toEqual([2]);

@@ -14,6 +14,7 @@ import {
   loadErrors,
   queryWarehouse,
   runOnLanding,
+  sharedRun,
   type BadInputRun,
 } from '../support/bad-input.ts';
 
@@ -33,9 +34,12 @@ async function runWith(replaced: Record<string, string | Buffer>): Promise<BadIn
   return runOnLanding('user-activity-reports', dataDir, RUN_TIME);
 }
 
+const invalidUtf8Run = sharedRun(async () => runWith({ [USER_KEY]: await fixture('user-activity/user-invalid-utf8.csv') }));
+const dumpLandedTwiceRun = sharedRun(async () => runWith({ 'uploads/user_upload_dump.1763600000.csv': await fixture('user-activity/user_upload_dump.csv') }));
+
 const uploadCounts = (run: BadInputRun) => queryWarehouse(run.stateDir, 'SELECT user_id, upload_count FROM user_report ORDER BY user_id');
 
-describe('bad input: user_activity CSV sources', () => {
+describe.concurrent('bad input: user_activity CSV sources', () => {
   it('fails the run at staging naming the file and line of a record whose quote never closes', async () => {
     const run = await runWith({ [USER_KEY]: await fixture('user-activity/user-malformed.csv') });
 
@@ -72,12 +76,19 @@ describe('bad input: user_activity CSV sources', () => {
     await expectReconciledAndRawIntact(run);
   });
 
+  it('fails the run at staging on a record holding invalid UTF-8, every load reconciled and the raw files intact', async () => {
+    const run = await invalidUtf8Run();
+
+    expect(run.outcome.status).toBe('FAILED');
+    expect(run.outcome.failedStep).toBe('Stage staging_user');
+    await expectReconciledAndRawIntact(run);
+  });
+
   it.fails('rejects a record holding invalid UTF-8 as that file and line instead of failing the whole COPY as StatementFailed', async () => {
-    const run = await runWith({ [USER_KEY]: await fixture('user-activity/user-invalid-utf8.csv') });
+    const run = await invalidUtf8Run();
 
     expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: 'Stage staging_user', mentions: [`${USER_KEY}:4`] });
     expect(await loadErrors(run.stateDir)).toMatchObject([{ line_number: 4 }]);
-    await expectReconciledAndRawIntact(run);
   });
 
   it('skips a header that starts with a UTF-8 byte-order mark and loads every record', async () => {
@@ -125,10 +136,15 @@ describe('bad input: user_activity CSV sources', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  it.fails('counts each upload once when the same upload dump landed under a second key', async () => {
-    const dump = await fixture('user-activity/user_upload_dump.csv');
+  it('stages an upload dump landed under a second key with every load reconciled and the raw files intact', async () => {
+    const run = await dumpLandedTwiceRun();
 
-    const run = await runWith({ 'uploads/user_upload_dump.1763600000.csv': dump });
+    expect(run.outcome.loads.map((load) => load.table)).toContain('user_uploads');
+    await expectReconciledAndRawIntact(run);
+  });
+
+  it.fails('counts each upload once when the same upload dump landed under a second key', async () => {
+    const run = await dumpLandedTwiceRun();
 
     expect(run.outcome.status, run.outcome.error?.message).toBe('SUCCEEDED');
     expect(await uploadCounts(run)).toEqual([

@@ -3,8 +3,7 @@
 // database secret it reads hold fake secrets, and everything a local run writes (terminal, alerts
 // file, execution record, run audit, outcome) when its --mysql URL holds a password and the database
 // cannot be reached.
-import { readFile, readdir } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
@@ -98,11 +97,9 @@ describe('security: no secrets in logs, alerts or records', () => {
 
     it('logs the failure of an extract that read the database secret without its password, the event secret or the credentials', async () => {
       const output = captureOutput();
-      try {
-        await expect(entry.extract({ ...event, watermarks: { activitylog: 0 }, password: EVENT_SECRET }, context)).rejects.toThrow(/ECONNREFUSED/);
-      } finally {
-        output.stop();
-      }
+      const invocation = entry.extract({ ...event, watermarks: { activitylog: 0 }, password: EVENT_SECRET }, context).finally(output.stop);
+
+      await expect(invocation).rejects.toThrow(/ECONNREFUSED/);
 
       expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
       expect(output.text()).toContain('task failed');
@@ -111,11 +108,7 @@ describe('security: no secrets in logs, alerts or records', () => {
 
     it('logs a task that succeeded without the secret its event carried', async () => {
       const output = captureOutput();
-      try {
-        await entry.plan({ ...event, attempt: 0, password: EVENT_SECRET, credentials: { secretAccessKey: EVENT_SECRET } }, context);
-      } finally {
-        output.stop();
-      }
+      await entry.plan({ ...event, attempt: 0, password: EVENT_SECRET, credentials: { secretAccessKey: EVENT_SECRET } }, context).finally(output.stop);
 
       expect(output.text()).toContain('task finished');
       for (const secret of [EVENT_SECRET, ACCESS_KEY_SECRET, SESSION_TOKEN]) expect(output.text()).not.toContain(secret);
@@ -127,19 +120,15 @@ describe('security: no secrets in logs, alerts or records', () => {
 
     it('fails at Extract sources without the password in its error, alert, terminal output, records or audit', async () => {
       const stateDir = await mkdtemp(join(tmpdir(), 'redline-security-state-'));
+      const dataDir = await landingFolder({});
       const output = captureOutput();
-      let outcome: Awaited<ReturnType<typeof runPipelineLocally>>;
-      try {
-        outcome = await runPipelineLocally({
-          pipeline: 'user-activity-reports',
-          runDate: '2026-11-20T12:00:00Z',
-          dataDir: await landingFolder({}),
-          stateDir,
-          sourceDatabaseUrl: `mysql://root:${PASSWORD}@127.0.0.1:${UNREACHABLE_PORT}/test`,
-        });
-      } finally {
-        output.stop();
-      }
+      const outcome = await runPipelineLocally({
+        pipeline: 'user-activity-reports',
+        runDate: '2026-11-20T12:00:00Z',
+        dataDir,
+        stateDir,
+        sourceDatabaseUrl: `mysql://root:${PASSWORD}@127.0.0.1:${UNREACHABLE_PORT}/test`,
+      }).finally(output.stop);
 
       expect(outcome.status).toBe('FAILED');
       expect(outcome.failedStep).toBe('Extract sources');

@@ -38,7 +38,7 @@ export async function landingFolder(files: Readonly<Record<string, string | Buff
 }
 
 /** The SHA-256 of every file under `dir`, by path relative to it. */
-export async function rawFileHashes(dir: string): Promise<Record<string, string>> {
+async function rawFileHashes(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const hashes: Record<string, string> = {};
   for (const entry of entries.filter((e) => e.isFile())) {
@@ -64,6 +64,12 @@ export async function runOnLanding(pipeline: string, dataDir: string, runDate: s
   const rawBefore = await rawFileHashes(dataDir);
   const outcome = await runPipelineLocally({ pipeline, runDate, dataDir, stateDir: state, notifier });
   return { outcome, alerts: notifier.alerts, stateDir: state, rawBefore, rawAfter: await rawFileHashes(dataDir) };
+}
+
+/** `start` run once, on first call: lets several tests (an invariant, a known bug) look at one run. */
+export function sharedRun(start: () => Promise<BadInputRun>): () => Promise<BadInputRun> {
+  let run: Promise<BadInputRun> | undefined;
+  return () => (run ??= start());
 }
 
 /** Rows of a query on the run's warehouse, opened after the run closed it. */

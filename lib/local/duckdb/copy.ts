@@ -474,14 +474,16 @@ function topLevelKeys(paths: readonly string[]): string[] | null {
 /**
  * JSON records. A file whose whole content is one JSON object (pretty-printed song files) is one
  * record, numbered with its last line as Redshift numbers JSON errors; otherwise every non-blank
- * line is a record. Top-level keys are read with from_json into a struct (faster than a path list).
+ * line is a record. A UTF-8 byte order mark at the start of a file is not part of its first record. Top-level keys are read with from_json into a struct (faster than a path list).
  */
 function jsonRecordsSql(files: string, paths: readonly string[], keys: readonly string[] | null): RecordsSql {
   const lines = `
-    WITH files AS (
+    WITH texts AS (
+      SELECT file_no, ltrim(content, chr(65279)) AS content FROM ${numberedText(files)}
+    ), files AS (
       SELECT file_no, content,
              CASE WHEN json_valid(content) THEN json_type(content) = 'OBJECT' ELSE false END AS whole
-      FROM ${numberedText(files)}
+      FROM texts
     ), split AS (
       SELECT file_no, CASE WHEN whole THEN [content] ELSE string_split(content, chr(10)) END AS parts,
              CASE WHEN whole THEN len(string_split(rtrim(content, ${WHITESPACE}), chr(10))) - 1 ELSE 0 END
