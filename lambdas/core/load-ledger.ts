@@ -2,12 +2,14 @@
 // files a pipeline has COPYed into a table, so each file is loaded once, whatever runs overlap.
 // A run claims files in one INSERT … SELECT (atomic: on Redshift two overlapping claims collide
 // as a serialization conflict and the loser is retried), COPYs only the files it claimed, then
-// marks them loaded. A retried or resumed run keeps its own claims; a claim never marked loaded
+// appends their rows and marks them loaded in one transaction (see the stage task). A retried or resumed run keeps its own claims; a claim never marked loaded
 // expires after CLAIM_LEASE_MINUTES, so files held by a run that died are loaded by a later one.
 import type { HandlerDeps } from './deps.ts';
 import { copySpecSchema } from './copy-spec.ts';
 import { ledgerUri } from './locations.ts';
 import type { StatementContext } from './ports.ts';
+import { RUN_CONTEXT_TABLE, runStagingTable } from './run-staging.ts';
+import { sqlIdentifier } from '../../lib/pipelines/spec.ts';
 
 export const LEDGER_TABLE = 'redline_loaded_files';
 const CANDIDATES_TABLE = 'redline_file_candidates';
@@ -66,19 +68,16 @@ export async function claimUnloadedFiles(
   return claimed.map((r) => String(r.file_uri));
 }
 
-/** Marks every file this run claimed for `table` as loaded. */
-export async function markClaimedFilesLoaded(
-  deps: Pick<HandlerDeps, 'warehouse'>,
-  pipeline: string,
-  table: string,
-  context: StatementContext,
-): Promise<void> {
-  await deps.warehouse.execute(
-    `UPDATE ${LEDGER_TABLE} SET loaded_at = GETDATE()
-     WHERE pipeline = :pipeline AND table_name = :table_name AND run_id = :run_id AND loaded_at IS NULL`,
-    { pipeline, table_name: table, run_id: context.runId },
-    context,
-  );
+/**
+ * The statement marking every file this run claimed for `table` as loaded, for the transaction
+ * that appends their rows. The run is named through its run_context (see run-staging.ts), so no
+ * value is spliced into the SQL; `table` is a validated identifier.
+ */
+export function markClaimedFilesLoadedSql(table: string, runId: string): string {
+  const context = runStagingTable(RUN_CONTEXT_TABLE, runId);
+  return `UPDATE ${LEDGER_TABLE} SET loaded_at = GETDATE()
+    WHERE pipeline = (SELECT pipeline FROM ${context}) AND run_id = (SELECT run_id FROM ${context})
+      AND table_name = '${sqlIdentifier.parse(table)}' AND loaded_at IS NULL`;
 }
 
 /** RFC 4180: quoted, with quotes doubled. */

@@ -68,10 +68,15 @@ export function scopeToRun(sql: string, stagingTables: readonly string[], runId:
 export const RUN_CONTEXT_TABLE = 'run_context';
 
 /**
- * The tables a pipeline's runs each get a copy of: the run context, and the staging tables staged
+ * The tables a run's SQL reads as its own copies: the run context, and the staging tables staged
  * with 'replace' (sources and flattened tables). A 'new-files' source's table accumulates every
- * file ever loaded (the load-once ledger keeps each file to one COPY), so all runs share it.
+ * file ever loaded (the stage task appends each run's copy to it), so the SQL reads the shared one.
  */
 export function runScopedTables(spec: Pick<PipelineSpec, 'sources' | 'flattens'>): string[] {
   return [RUN_CONTEXT_TABLE, ...stagedTables(spec).filter((s) => s.load === 'replace').map((s) => s.table)];
+}
+
+/** Every run copy a run makes (its context and one per staged table), which a successful run drops. */
+export function runCopiedTables(spec: Pick<PipelineSpec, 'sources' | 'flattens'>): string[] {
+  return [RUN_CONTEXT_TABLE, ...stagedTables(spec).map((s) => s.table)];
 }

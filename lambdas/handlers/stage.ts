@@ -11,7 +11,7 @@ import { InvalidInput } from '../core/errors.ts';
 import { assetUri } from '../core/locations.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { stageEvent } from './events.ts';
-import { claimUnloadedFiles, markClaimedFilesLoaded } from '../core/load-ledger.ts';
+import { claimUnloadedFiles, markClaimedFilesLoadedSql } from '../core/load-ledger.ts';
 import { createRunStagingSql, runStagingTable } from '../core/run-staging.ts';
 import { stagedTables } from '../core/staged-tables.ts';
 
@@ -30,22 +30,19 @@ export function createStageHandler(deps: HandlerDeps) {
     const { format } = source;
     const context = { runId: event.runId, step: `stage_${source.table}` };
     let manifest = event.manifest;
-    let newFiles: string[] = [];
-    let target = source.table;
+    // Every COPY lands in the run's own copy of the table, emptied first, so a retried stage starts over.
+    const target = runStagingTable(source.table, event.runId);
+    const create = createRunStagingSql(await deps.sql.read(spec.schema), source.table, event.runId);
+    await deps.warehouse.executeInTransaction([create, `TRUNCATE ${target}`], context);
+    const planned = manifestEntries(await deps.store.get(event.manifest));
     if (source.load === 'new-files') {
-      const planned = manifestEntries(await deps.store.get(event.manifest));
       const claimed = new Set(await claimUnloadedFiles(deps, event.pipeline, source.table, planned.map((e) => e.url), context));
-      newFiles = planned.map((e) => e.url).filter((url) => claimed.has(url));
-      if (newFiles.length === 0) return { table: source.table, files: 0, read: 0, loaded: 0, rejected: 0, rejectedSample: [] };
+      const fresh = planned.filter((e) => claimed.has(e.url));
+      if (fresh.length === 0) return { table: source.table, files: 0, read: 0, loaded: 0, rejected: 0, rejectedSample: [] };
       manifest = event.manifest.replace(/\.manifest\.json$/, '.new-files.manifest.json');
-      await deps.store.put(manifest, JSON.stringify({ entries: planned.filter((e) => claimed.has(e.url)) }, null, 1));
-    } else {
-      target = runStagingTable(source.table, event.runId);
-      const create = createRunStagingSql(await deps.sql.read(spec.schema), source.table, event.runId);
-      await deps.warehouse.executeInTransaction([create, `TRUNCATE ${target}`], context);
-      if (manifestEntries(await deps.store.get(event.manifest)).length === 0) {
-        return { table: source.table, files: 0, read: 0, loaded: 0, rejected: 0, rejectedSample: [] };
-      }
+      await deps.store.put(manifest, JSON.stringify({ entries: fresh }, null, 1));
+    } else if (planned.length === 0) {
+      return { table: source.table, files: 0, read: 0, loaded: 0, rejected: 0, rejectedSample: [] };
     }
     const copy = copySpecSchema.parse({
       table: target,
@@ -61,7 +58,14 @@ export function createStageHandler(deps: HandlerDeps) {
       iamRole: deps.settings.copyRoleArn,
     });
     const result = await deps.warehouse.copy(copy, context);
-    if (newFiles.length > 0) await markClaimedFilesLoaded(deps, event.pipeline, source.table, context);
+    if (source.load === 'new-files') {
+      // The new rows join the table and their files are marked loaded in one transaction: a retry
+      // after it finds no unloaded claim and loads nothing twice.
+      await deps.warehouse.executeInTransaction(
+        [`INSERT INTO ${source.table} SELECT * FROM ${target}`, markClaimedFilesLoadedSql(source.table, event.runId)],
+        context,
+      );
+    }
     const rejectedSample = result.rejected > 0 ? await deps.warehouse.loadErrors(target, context, REJECTED_SAMPLE_SIZE) : [];
     return { ...result, table: source.table, rejectedSample };
   };

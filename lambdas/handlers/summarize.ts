@@ -7,7 +7,7 @@ import { resultCharts, stepDurations } from '../core/run-report-data.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { renderRunReport } from '../../lib/report/index.ts';
 import { summarizeEvent } from './events.ts';
-import { dropRunStagingSql, runScopedTables } from '../core/run-staging.ts';
+import { dropRunStagingSql, runCopiedTables } from '../core/run-staging.ts';
 
 export interface SummaryResult {
   tables: Record<string, number>;
@@ -19,7 +19,7 @@ export function createSummarizeHandler(deps: HandlerDeps) {
   return async (raw: unknown): Promise<SummaryResult> => {
     const event = summarizeEvent.parse(raw);
     const spec = pipelineNamed(event.pipeline);
-    const drops = runScopedTables(spec).map((table) => dropRunStagingSql(table, event.runId));
+    const drops = runCopiedTables(spec).map((table) => dropRunStagingSql(table, event.runId));
     if (drops.length > 0) await deps.warehouse.executeInTransaction(drops, { runId: event.runId, step: 'summarize' });
     const tables = await countRows(deps, spec.reportTables);
     const steps = await stepDurations(deps.warehouse, event.runId);

@@ -59,7 +59,7 @@ export const userActivityReports = definePipeline({
       emptyAsNull: true,
     },
     {
-      table: 'user_uploads',
+      table: 'staging_uploads',
       prefix: 'uploads/user_upload_dump.',
       format: { kind: 'csv', ignoreHeader: 1 },
       timeFormat: 'epochsecs',
@@ -70,6 +70,7 @@ export const userActivityReports = definePipeline({
   steps: [
     { name: 'users', sql: 'user_activity/users.sql', target: 'users', mode: 'rebuild' },
     { name: 'activitylog', sql: 'user_activity/activitylog.sql', target: 'activitylog', mode: 'idempotent' },
+    { name: 'user_uploads', sql: 'user_activity/user_uploads.sql', target: 'user_uploads', mode: 'rebuild' },
     { name: 'user_report', sql: 'user_activity/user_report.sql', target: 'user_report', mode: 'rebuild' },
     { name: 'user_total', sql: 'user_activity/user_total.sql', target: 'user_total', mode: 'idempotent' },
   ],
@@ -92,7 +93,7 @@ export const userActivityReports = definePipeline({
     {
       name: 'no_upload_dump_loaded_twice',
       sql:
-        "SELECT file_uri FROM redline_loaded_files WHERE pipeline = 'user-activity-reports' AND table_name = 'user_uploads' " +
+        "SELECT file_uri FROM redline_loaded_files WHERE pipeline = 'user-activity-reports' AND table_name = 'staging_uploads' " +
         'AND loaded_at IS NOT NULL GROUP BY file_uri HAVING COUNT(*) > 1',
       expect: { kind: 'zero-rows' },
     },

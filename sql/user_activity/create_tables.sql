@@ -16,7 +16,15 @@ CREATE TABLE IF NOT EXISTS staging_activitylog (
     event_time TIMESTAMP
 ) DISTSTYLE EVEN;
 
--- user_uploads: every row of every upload dump, each dump COPYed once (the load-once ledger).
+-- staging_uploads: every row of every upload dump, each dump COPYed once (the load-once ledger).
+CREATE TABLE IF NOT EXISTS staging_uploads (
+    user_id     INTEGER,
+    file_name   VARCHAR(512),
+    uploaded_at TIMESTAMP
+) DISTKEY (user_id);
+
+-- user_uploads: the uploads the reports count, rebuilt from staging_uploads by each reports run,
+-- so a run that fails before its reports leaves them as the last successful run left them.
 CREATE TABLE IF NOT EXISTS user_uploads (
     user_id     INTEGER,
     file_name   VARCHAR(512),

@@ -4,6 +4,7 @@
 DELETE FROM activitylog;
 DELETE FROM users;
 DELETE FROM user_uploads;
+DELETE FROM staging_uploads;
 DELETE FROM user_report;
 DELETE FROM user_known_ids;
 DELETE FROM redline_watermarks WHERE pipeline = 'user-activity-reports';

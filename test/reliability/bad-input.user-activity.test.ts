@@ -128,7 +128,7 @@ describe.concurrent('bad input: user_activity CSV sources', () => {
     const run = await runWith({ 'uploads/user_upload_dump.1763600000.csv': await fixture('user-activity/user_upload_dump-empty.csv') });
 
     expect(run.outcome.status, run.outcome.error?.message).toBe('SUCCEEDED');
-    expect(run.outcome.loads.find((load) => load.table === 'user_uploads')).toEqual({ table: 'user_uploads', files: 2, read: 2, loaded: 2, rejected: 0 });
+    expect(run.outcome.loads.find((load) => load.table === 'staging_uploads')).toEqual({ table: 'staging_uploads', files: 2, read: 2, loaded: 2, rejected: 0 });
     expect(await uploadCounts(run)).toEqual([
       { user_id: 1, upload_count: 1 },
       { user_id: 2, upload_count: 1 },
@@ -139,7 +139,7 @@ describe.concurrent('bad input: user_activity CSV sources', () => {
   it('stages an upload dump landed under a second key with every load reconciled and the raw files intact', async () => {
     const run = await dumpLandedTwiceRun();
 
-    expect(run.outcome.loads.map((load) => load.table)).toContain('user_uploads');
+    expect(run.outcome.loads.map((load) => load.table)).toContain('staging_uploads');
     await expectReconciledAndRawIntact(run);
   });
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { claimUnloadedFiles, markClaimedFilesLoaded } from '../../lambdas/core/load-ledger.ts';
+import { claimUnloadedFiles, markClaimedFilesLoadedSql } from '../../lambdas/core/load-ledger.ts';
+import { RUN_CONTEXT_TABLE, createRunStagingSql, runStagingTable } from '../../lambdas/core/run-staging.ts';
 import { REDLINE_TABLES_SQL, recordStep } from '../../lambdas/core/run-audit.ts';
 import { splitStatements } from '../../lambdas/core/sql-tokens.ts';
 import { createHandlers } from '../../lambdas/handlers/index.ts';
@@ -84,7 +85,14 @@ describe.concurrent('security: values travel as SQL parameters', () => {
         error: `InvalidInput: ${INJECTION}`,
       });
       expect(await claimUnloadedFiles(environment, INJECTION, 'user_uploads', [file], context)).toEqual([file]);
-      await markClaimedFilesLoaded(environment, INJECTION, 'user_uploads', context);
+      const runContext = runStagingTable(RUN_CONTEXT_TABLE, INJECTION);
+      await environment.warehouse.executeInTransaction([createRunStagingSql(await environment.sql.read(REDLINE_TABLES_SQL), RUN_CONTEXT_TABLE, INJECTION)], context);
+      await environment.warehouse.execute(
+        `INSERT INTO ${runContext} (run_id, pipeline, run_date, run_time) VALUES (:run_id, :pipeline, CAST(:run_date AS DATE), CAST(:run_time AS TIMESTAMP))`,
+        { run_id: INJECTION, pipeline: INJECTION, run_date: '2026-11-20', run_time: '2026-11-20 12:00:00' },
+        context,
+      );
+      await environment.warehouse.executeInTransaction([markClaimedFilesLoadedSql('user_uploads', INJECTION)], context);
     } finally {
       await environment.close();
     }

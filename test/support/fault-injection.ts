@@ -1,9 +1,10 @@
 // Fault injection through the real state machine: the Task states of a pipeline's synthesized
 // definition, a wrapper that makes exactly one of them throw a chosen error on chosen calls (the
 // state is recognised from its handler's event: the handler name and the constant fields the
-// state passes, such as `step` or `table`), and runs that record what the warehouse's report
-// tables held when the faulty task was invoked, what they held after the run, and every alert.
-import { mkdtemp } from 'node:fs/promises';
+// state passes, such as `step` or `table`), a wrapper of the warehouse that makes chosen
+// statements fail inside a task, and runs that record what the warehouse's report tables held
+// when the faulty task was invoked, what they held after the run, and every alert.
+import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -15,9 +16,9 @@ import { resumePipelineLocally, runPipelineLocally, type RunOutcome } from '../.
 import { allStates, definitionOf, handlerOfFunctionArn } from '../../lib/local/state-machine-definition.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import type { PipelineSpec } from '../../lib/pipelines/spec.ts';
-import { StatementAborted, StatementTimedOut } from '../../lambdas/aws/statement-errors.ts';
+import { StatementAborted, StatementTimedOut, WarehouseUnavailable } from '../../lambdas/aws/statement-errors.ts';
 import { StatementFailed, WarehouseThrottled } from '../../lambdas/core/errors.ts';
-import type { Alert, Warehouse } from '../../lambdas/core/ports.ts';
+import type { Alert, SqlParams, Warehouse } from '../../lambdas/core/ports.ts';
 import { HANDLER_NAMES, type HandlerName, type TaskHandler } from '../../lambdas/handlers/index.ts';
 import { CapturingNotifier } from './capturing-notifier.ts';
 import { fingerprintTables, type Fingerprint } from './fingerprint.ts';
@@ -51,7 +52,7 @@ export function taskStatesOf(spec: PipelineSpec): TaskState[] {
 }
 
 /** Whether a call of `state`'s handler with `event` is the work of `state` (and not of another state using that handler). */
-export function isCallOf(state: TaskState, event: unknown): boolean {
+function isCallOf(state: TaskState, event: unknown): boolean {
   const fields = event as Record<string, unknown>;
   return Object.entries(state.fields).every(([key, value]) => fields[key] === value);
 }
@@ -65,6 +66,7 @@ export const faultErrors = {
   throttled: () => new WarehouseThrottled('injected: ThrottlingException: Rate exceeded'),
   aborted: () => new StatementAborted('injected-statement', 'aborted by the warehouse under load'),
   timedOut: () => new StatementTimedOut('injected-statement', 900_000, 'the step ran out of time'),
+  unavailable: () => new WarehouseUnavailable('injected: InternalServerException: the statement could not complete'),
 };
 
 /** The fault throws on every call. */
@@ -108,16 +110,37 @@ export interface FaultyRunOptions {
 
 /** Runs the subject's pipeline in a fresh state folder, with `fault` injected at `state`. */
 export function runWithFault(subject: Subject, injection: FaultyRunOptions): Promise<FaultyRun> {
-  return runInFreshState(subject, injection);
+  return runInFreshState(subject, injection, undefined);
+}
+
+/**
+ * The error a warehouse `execute` call throws, given its SQL and parameters and how many earlier
+ * calls this fault already failed, or undefined to let the statement run.
+ */
+export type StatementFault = (sql: string, params: SqlParams, failedSoFar: number) => Error | undefined;
+
+/** Runs the subject's pipeline in a fresh state folder, its warehouse's `execute` failing as `fault` says; how many statements it failed. */
+export async function runWithStatementFault(subject: Subject, fault: StatementFault): Promise<FaultyRun & { failedStatements: number }> {
+  let failedStatements = 0;
+  const run = await runInFreshState(subject, undefined, (sql, params) => {
+    const error = fault(sql, params, failedStatements);
+    if (error) failedStatements += 1;
+    return error;
+  });
+  return { ...run, failedStatements };
 }
 
 /** Runs the subject's pipeline without faults in a fresh state folder; its report tables' fingerprints. */
 export async function cleanRun(subject: Subject): Promise<{ outcome: RunOutcome; fingerprints: Record<string, Fingerprint> }> {
-  const run = await runInFreshState(subject, undefined);
+  const run = await runInFreshState(subject, undefined, undefined);
   return { outcome: run.outcome, fingerprints: run.afterRun };
 }
 
-async function runInFreshState(subject: Subject, injection: FaultyRunOptions | undefined): Promise<FaultyRun> {
+async function runInFreshState(
+  subject: Subject,
+  injection: FaultyRunOptions | undefined,
+  statementFault: ((sql: string, params: SqlParams) => Error | undefined) | undefined,
+): Promise<FaultyRun> {
   const spec = pipelineNamed(subject.pipeline);
   const stateDir = await mkdtemp(join(tmpdir(), 'redline-fault-'));
   await subject.prepare?.(stateDir);
@@ -129,10 +152,7 @@ async function runInFreshState(subject: Subject, injection: FaultyRunOptions | u
     const inFlight: Promise<void>[] = [];
     const tracked = (work: TaskHandler): TaskHandler => (event) => {
       const call = work(event);
-      inFlight.push(call.then(
-        () => undefined,
-        () => undefined,
-      ));
+      inFlight.push(call.then(() => undefined, () => undefined));
       return call;
     };
     const faulty = ({ state, fault }: FaultyRunOptions, work: TaskHandler): TaskHandler => async (event) => {
@@ -159,7 +179,7 @@ async function runInFreshState(subject: Subject, injection: FaultyRunOptions | u
       runId: subject.runId,
       dataDir: subject.dataDir,
       stateDir,
-      environment,
+      environment: statementFault ? { ...environment, warehouse: failingStatements(environment.warehouse, statementFault) } : environment,
       interceptTasks: intercept,
     });
     // A failed Parallel branch does not stop its siblings' tasks (nor does Step Functions stop
@@ -171,12 +191,41 @@ async function runInFreshState(subject: Subject, injection: FaultyRunOptions | u
   }
 }
 
+/**
+ * The warehouse, its `execute` calls and its transactions failing with the error `fault` gives for a
+ * statement (before it runs; a failing transaction runs none of its statements, as a rollback leaves it).
+ */
+function failingStatements<W extends Warehouse>(warehouse: W, fault: (sql: string, params: SqlParams) => Error | undefined): W {
+  return new Proxy(warehouse, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === 'execute') {
+        return async (...[sql, params, context]: Parameters<Warehouse['execute']>) => {
+          const error = fault(sql, params);
+          if (error) throw error;
+          return target.execute(sql, params, context);
+        };
+      }
+      if (property === 'executeInTransaction') {
+        return async (...[statements, context]: Parameters<Warehouse['executeInTransaction']>) => {
+          for (const sql of statements) {
+            const error = fault(sql, {});
+            if (error) throw error;
+          }
+          return target.executeInTransaction(statements, context);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function failingNotify(): Promise<never> {
   throw Object.assign(new Error(NOTIFIER_FAILURE.message), { name: NOTIFIER_FAILURE.name });
 }
 
 /** Resumes a failed run from its failed state, as `redline run --resume` does, with no fault left. */
-export async function resumeRun(subject: Subject, run: FaultyRun): Promise<{ outcome: RunOutcome; alerts: Alert[]; fingerprints: Record<string, Fingerprint> }> {
+async function resumeRun(subject: Subject, run: FaultyRun): Promise<{ outcome: RunOutcome; alerts: Alert[]; fingerprints: Record<string, Fingerprint> }> {
   const notifier = new CapturingNotifier();
   const environment = await openLocalEnvironment({ dataDir: subject.dataDir, stateDir: run.stateDir, notifier });
   try {
@@ -188,12 +237,9 @@ export async function resumeRun(subject: Subject, run: FaultyRun): Promise<{ out
 }
 
 /** Fingerprints of the spec's report tables that exist (a run that failed early has created none). */
-export async function reportFingerprints(warehouse: Warehouse, spec: PipelineSpec): Promise<Record<string, Fingerprint>> {
+async function reportFingerprints(warehouse: Warehouse, spec: PipelineSpec): Promise<Record<string, Fingerprint>> {
   const present = new Set((await warehouse.query('SELECT table_name FROM information_schema.tables')).map((r) => r.table_name));
-  return fingerprintTables(
-    warehouse,
-    spec.reportTables.filter((t) => present.has(t)),
-  );
+  return fingerprintTables(warehouse, spec.reportTables.filter((t) => present.has(t)));
 }
 
 /** Sparkify on one generated day of 200 events. */
@@ -203,27 +249,30 @@ export async function sparkifySubject(): Promise<Subject> {
   return { pipeline: 'sparkify', runDate: '2018-11-01', runId: 'fault-injection-sparkify', dataDir };
 }
 
-/** user-activity-reports on one generated round of changes, its state folder initialised by user-activity-init. */
+/**
+ * user-activity-reports on one generated round of changes; its state folders start as a copy of
+ * one that user-activity-init ran in.
+ */
 export async function userActivitySubject(): Promise<Subject> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redline-fault-ua-'));
   await generateUserActivityRound({ outDir: dataDir, users: 8, events: 30, uploads: 10, clock: new Date('2026-11-19T12:00:00Z') });
   const runDate = '2026-11-20T12:00:00Z';
+  const initialised = await mkdtemp(join(tmpdir(), 'redline-fault-ua-init-'));
+  const init = await runPipelineLocally({
+    pipeline: 'user-activity-init',
+    runDate,
+    runId: 'fault-injection-user-activity-init',
+    dataDir,
+    stateDir: initialised,
+    notifier: new CapturingNotifier(),
+  });
+  if (init.status !== 'SUCCEEDED') throw new Error(`user-activity-init failed: ${init.error?.name}: ${init.error?.message}`);
   return {
     pipeline: 'user-activity-reports',
     runDate,
     runId: 'fault-injection-user-activity',
     dataDir,
-    prepare: async (stateDir) => {
-      const init = await runPipelineLocally({
-        pipeline: 'user-activity-init',
-        runDate,
-        runId: 'fault-injection-user-activity-init',
-        dataDir,
-        stateDir,
-        notifier: new CapturingNotifier(),
-      });
-      if (init.status !== 'SUCCEEDED') throw new Error(`user-activity-init failed: ${init.error?.name}: ${init.error?.message}`);
-    },
+    prepare: (stateDir) => cp(initialised, stateDir, { recursive: true }),
   };
 }
 

@@ -95,7 +95,7 @@ describe('user-activity-reports on a hand-built fixture', () => {
 
     expect(await report(stateDir)).toEqual(first);
     expect(again.tables).toEqual({ user_report: 4, user_total: 2, users: 4, activitylog: 8, user_uploads: 6 });
-    expect(again.loads.find((l) => l.table === 'user_uploads')).toMatchObject({ files: 0, read: 0 });
+    expect(again.loads.find((l) => l.table === 'staging_uploads')).toMatchObject({ files: 0, read: 0 });
     expect((await totals(stateDir)).map((t) => t.users_added)).toEqual([4, 0]);
   });
 
@@ -131,6 +131,6 @@ describe('user-activity-reports after generator rounds', () => {
       { time_ran: '2026-11-22T12:00:00.000Z', total_users: 26, users_added: 10 },
     ]);
     expect(outcomes.map((o) => o.tables.activitylog)).toEqual([50, 100, 150]);
-    expect(outcomes.map((o) => o.loads.find((l) => l.table === 'user_uploads')?.files)).toEqual([1, 1, 1]);
+    expect(outcomes.map((o) => o.loads.find((l) => l.table === 'staging_uploads')?.files)).toEqual([1, 1, 1]);
   });
 });
