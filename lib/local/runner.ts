@@ -107,7 +107,8 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
   const environment = options.environment ?? (await openLocalEnvironment(options));
   try {
     const observed = new ObservedTasks();
-    const handlers = observed.wrap((options.interceptTasks ?? ((h) => h))(createHandlers(environment)));
+    const tasks = new TasksInFlight();
+    const handlers = tasks.track(observed.wrap((options.interceptTasks ?? ((h) => h))(createHandlers(environment))));
     const execution = new StateMachine(definition as unknown as StateMachineDefinition).run(plan.input as never, {
       overrides: {
         taskResourceLocalHandlers: bindTaskStates(definition, handlers) as TaskOverrides,
@@ -129,6 +130,9 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
       const cause = (thrown as Error).cause as Error | undefined;
       error = { name: cause?.name ?? 'ExecutionError', message: cause?.message ?? (thrown as Error).message };
     }
+    // A failed Parallel branch fails the execution while its sibling branches' tasks still run;
+    // as Lambda would, let them finish before the warehouse closes.
+    await tasks.settled();
     const failedAt = error ? await failure : undefined;
     const alertError = error && (await sendFailureAlert(handlers.notify, { spec, runId, runDate: plan.runDate, error, failedAt }));
     const outcome: RunOutcome = {
@@ -243,6 +247,31 @@ function pausesOf(definition: AslDefinition, type: string): Record<string, numbe
       .filter(([, state]) => state.Type === type)
       .map(([name]) => [name, SHORTENED_PAUSE_MS]),
   );
+}
+
+/** The task invocations not finished yet, so the run can wait for them before it closes the warehouse. */
+class TasksInFlight {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  track(handlers: Record<HandlerName, TaskHandler>): Record<HandlerName, TaskHandler> {
+    const tracked = Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (event: unknown) => {
+        const call = handler(event);
+        this.pending.add(call);
+        void call.then(
+          () => this.pending.delete(call),
+          () => this.pending.delete(call),
+        );
+        return call;
+      },
+    ]);
+    return Object.fromEntries(tracked) as Record<HandlerName, TaskHandler>;
+  }
+
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
 }
 
 /** Keeps what the stage and check tasks reported, including checks that failed the run. */
