@@ -77,3 +77,4 @@ export const watermarks = lambdaHandler('watermarks');
 export const extract = lambdaHandler('extract');
 export const flatten = lambdaHandler('flatten');
 export const publish = lambdaHandler('publish');
+export const download = lambdaHandler('download');

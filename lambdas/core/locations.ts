@@ -41,3 +41,17 @@ export function publishedUri(settings: RuntimeSettings, pipeline: string, runDat
 export function reportUri(settings: RuntimeSettings, pipeline: string, runDate: string): string {
   return `s3://${settings.workBucket}/published/${pipeline}/${runDate}/report.html`;
 }
+
+/**
+ * The key (or key pattern) of the record of a landed download: what was fetched from where, its
+ * size, SHA-256 and the server's validators. Kept in the work bucket, not beside the file, so that a
+ * source reading the landing prefix never COPYs it.
+ */
+export function downloadRecordKey(landingKey: string): string {
+  return `downloads/${landingKey}.download.json`;
+}
+
+/** The record of the download landed at `landingKey` (see downloadRecordKey). */
+export function downloadRecordUri(settings: RuntimeSettings, landingKey: string): string {
+  return `s3://${settings.workBucket}/${downloadRecordKey(landingKey)}`;
+}

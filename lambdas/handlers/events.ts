@@ -36,6 +36,8 @@ export const watermarksEvent = z.object(base);
 export const publishEvent = z.object(base);
 /** `watermarks`: the highest value imported per incrementally extracted table (from Read watermarks). */
 export const extractEvent = z.object({ ...base, watermarks: z.record(z.string(), z.number().int()) });
+/** Lands download `download` of the pipeline's spec for the run date. */
+export const downloadEvent = z.object({ ...base, download: z.string().min(1) });
 /** One batch of raw files of flatten `flatten`: the list the plan task wrote at `batch`. */
 export const flattenEvent = z.object({ ...base, flatten: z.string().min(1), batch: z.string().startsWith('s3://') });
 export const notifyEvent = z.object({

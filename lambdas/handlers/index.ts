@@ -2,6 +2,7 @@
 import type { HandlerDeps } from '../core/deps.ts';
 import { audited } from './audited.ts';
 import { createCheckHandler } from './check.ts';
+import { createDownloadHandler } from './download.ts';
 import { createExtractHandler } from './extract.ts';
 import { createFlattenHandler } from './flatten.ts';
 import { createNotifyHandler } from './notify.ts';
@@ -12,7 +13,7 @@ import { createSummarizeHandler } from './summarize.ts';
 import { createTransformHandler } from './transform.ts';
 import { createWatermarksHandler } from './watermarks.ts';
 
-export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten', 'publish'] as const;
+export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten', 'publish', 'download'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -30,6 +31,7 @@ export function createHandlers(deps: HandlerDeps): Record<HandlerName, TaskHandl
     notify: createNotifyHandler(deps),
     watermarks: createWatermarksHandler(deps),
     extract: audited(deps, () => 'extract', createExtractHandler(deps)),
+    download: audited(deps, (e) => `download_${String(e.download)}`, createDownloadHandler(deps)),
     publish: audited(deps, () => 'publish', createPublishHandler(deps)),
     flatten: audited(deps, (e) => `flatten_${String(e.flatten)}_${String(e.batch).replace(/^.*batch-(\d+)\.json$/, '$1')}`, createFlattenHandler(deps)),
   };

@@ -7,7 +7,9 @@
 //   → Build <step>… → Run quality checks → [Publish results] → Summarize run → Succeeded
 //   A pipeline without sources (SQL steps only) starts at Create tables. A pipeline that extracts
 //   from an operational database starts with Read watermarks → Extract sources (the watermarks
-//   passed to the extract through the state), then the sensor.
+//   passed to the extract through the state), then the sensor. A pipeline that downloads files
+//   starts before all that with Download <name>, one task per download in order, each landing its
+//   file in the landing bucket (result at $.downloads.<name>).
 //
 // No state catches a task's error: a failure fails the execution *in the task that failed*, so a
 // Step Functions redrive re-runs exactly that task (a Catch → Notify → Fail path would leave the
@@ -92,7 +94,20 @@ export class PipelineDefinition extends Construct {
       .next(this.task('Summarize run', 'summarize', outcome, '$.summary'))
       .next(new sfn.Succeed(this, 'Succeeded'));
     const afterExtract = staged.length > 0 ? this.sensor(createTables) : createTables;
-    this.startState = spec.extract ? this.extract(afterExtract) : afterExtract;
+    const afterDownloads = spec.extract ? this.extract(afterExtract) : afterExtract;
+    this.startState = this.downloads(afterDownloads);
+  }
+
+  /**
+   * Download <name>… → `then`: one task per download, one after the other (each creates redline's
+   * tables for its audit record first, which concurrent tasks would contend for); `then` without downloads.
+   */
+  private downloads(then: sfn.State): sfn.State {
+    const downloads = this.props.spec.downloads.map((d) =>
+      this.task(`Download ${d.name}`, 'download', { download: d.name }, `$.downloads.${d.name}`),
+    );
+    downloads.forEach((download, i) => download.next(downloads[i + 1] ?? then));
+    return downloads[0] ?? then;
   }
 
   /**

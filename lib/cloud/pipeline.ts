@@ -7,9 +7,11 @@
 // rule when an execution fails, times out or is aborted, reads that execution's history and
 // publishes to the alert topic; watermarks reads the warehouse; extract writes its tables' CSV
 // extracts to the landing bucket, and with a source database configured runs in the warehouse VPC
-// and reads the database's secret.
+// and reads the database's secret; download, outside any VPC (it fetches from the internet), writes
+// exactly its declared landing keys and its records of them, and records itself in the run audit.
 import { BackfillDefinition } from './backfill-definition.ts';
 import { staticPrefix } from '../../lambdas/core/partition.ts';
+import { downloadRecordKey } from '../../lambdas/core/locations.ts';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -37,7 +39,10 @@ export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambdas/aws/entry.ts');
 
 /** What each handler touches, hence what its role may do. */
 const HANDLER_ACCESS: Readonly<
-  Record<HandlerName, 'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'warehouse-and-report' | 'alerts' | 'extracts'>
+  Record<
+    HandlerName,
+    'landing-and-manifests' | 'warehouse' | 'warehouse-and-manifests' | 'warehouse-and-report' | 'alerts' | 'extracts' | 'downloads'
+  >
 > = {
   plan: 'landing-and-manifests',
   stage: 'warehouse-and-manifests',
@@ -49,15 +54,20 @@ const HANDLER_ACCESS: Readonly<
   extract: 'extracts',
   flatten: 'landing-and-manifests',
   publish: 'warehouse',
+  download: 'downloads',
 };
 
-/** The handlers a spec's flow calls (see PipelineDefinition): staging only with sources, extracting only with an extract. */
+/**
+ * The handlers a spec's flow calls (see PipelineDefinition): staging only with sources, extracting
+ * only with an extract, downloading only with downloads.
+ */
 export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
   return HANDLER_NAMES.filter((handler) => {
     if (handler === 'plan' || handler === 'stage') return spec.sources.length + spec.flattens.length > 0;
     if (handler === 'flatten') return spec.flattens.length > 0;
     if (handler === 'publish') return spec.publish.length > 0;
     if (handler === 'watermarks' || handler === 'extract') return spec.extract !== undefined;
+    if (handler === 'download') return spec.downloads.length > 0;
     return true;
   });
 }
@@ -383,6 +393,54 @@ export class Pipeline extends Construct {
             reason: 'A function in a VPC needs to create and delete its network interfaces; this AWS managed policy is exactly that.',
           });
         }
+        return;
+      }
+      case 'downloads': {
+        // A templated key is granted as its static prefix and a wildcard; its record likewise.
+        const keys = [...new Set(props.spec.downloads.map((d) => (d.key.includes('{') ? `${staticPrefix(d.key)}*` : d.key)))];
+        const records = keys.map(downloadRecordKey);
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'FindLandedDownloads',
+            actions: ['s3:ListBucket'],
+            resources: [props.landingBucket.bucketArn],
+            conditions: { StringLike: { 's3:prefix': keys } },
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'WriteDownloads',
+            actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+            resources: keys.map((key) => props.landingBucket.arnForObjects(key)),
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'FindDownloadRecords',
+            actions: ['s3:ListBucket'],
+            resources: [props.workBucket.bucketArn],
+            conditions: { StringLike: { 's3:prefix': records } },
+          }),
+        );
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'ReadWriteDownloadRecords',
+            actions: ['s3:GetObject', 's3:PutObject'],
+            resources: records.map((record) => props.workBucket.arnForObjects(record)),
+          }),
+        );
+        Validations.of(role).acknowledge(
+          ...keys
+            .filter((key) => key.endsWith('*'))
+            .flatMap((key) => [`${flatArn(props.landingBucket)}/${key}`, `${flatArn(props.workBucket)}/${downloadRecordKey(key)}`])
+            .map((pattern) => ({
+              id: `AwsSolutions-IAM5[Resource::${pattern}]`,
+              reason:
+                'A download whose key is templated by the run date lands one object per date under the fixed part of its ' +
+                'key, and keeps its record under downloads/; the date is only known at run time, so a wildcard is needed there.',
+            })),
+        );
+        this.grantWarehouse(role, props);
         return;
       }
       case 'alerts': {

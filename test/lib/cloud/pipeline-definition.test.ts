@@ -79,7 +79,7 @@ describe('PipelineDefinition for sparkify', () => {
       expect(retriedErrors, name).not.toContain('DataQualityCheckFailed');
       expect(retriedErrors, name).not.toContain('LoadErrorsExceeded');
       expect(s.Retry, name).toContainEqual({
-        ErrorEquals: ['WarehouseThrottled', 'WarehouseUnavailable', 'StatementAborted', 'SerializationConflict'],
+        ErrorEquals: ['WarehouseThrottled', 'WarehouseUnavailable', 'StatementAborted', 'SerializationConflict', 'DownloadFailed'],
         IntervalSeconds: 5,
         MaxAttempts: 4,
         BackoffRate: 2,

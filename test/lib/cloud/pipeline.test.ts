@@ -21,7 +21,7 @@ const fn = (handler: (typeof HANDLER_NAMES)[number]) => {
   return found;
 };
 const PIPELINE_NAMES = [...pipelines.keys()];
-const SPARKIFY_HANDLERS = HANDLER_NAMES.filter((h) => h !== 'watermarks' && h !== 'extract' && h !== 'flatten');
+const SPARKIFY_HANDLERS = HANDLER_NAMES.filter((h) => h !== 'watermarks' && h !== 'extract' && h !== 'flatten' && h !== 'download');
 const roleOf = (handler: (typeof HANDLER_NAMES)[number]) => {
   const role = fn(handler).role;
   if (!role) throw new Error(`${handler} has no role`);

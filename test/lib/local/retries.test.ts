@@ -31,6 +31,7 @@ async function runWith(build: (step: string, call: number) => void) {
     extract: async () => ({ extracted: false, tables: [] }),
     flatten: async () => ({}),
     publish: async () => ({ published: [] }),
+    download: async () => ({}),
   };
   const dir = await mkdtemp(join(tmpdir(), 'redline-retries-'));
   const outcome = await runPipelineLocally({
