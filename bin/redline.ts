@@ -15,7 +15,7 @@ import { runLoad } from '../lib/local/collector/loadgen.ts';
 import { latestRunOf, writeRunReport } from '../lib/local/run-report.ts';
 import { EXIT_CODES, exitCodeOf } from '../lib/local/exit-codes.ts';
 import { formatBackfill, formatOutcome, formatRows, formatRuns } from '../lib/local/outcome-format.ts';
-import { recentRuns, runSavedQuery } from '../lib/local/run-history.ts';
+import { recentRuns, runSavedQuery, savedAnswers } from '../lib/local/run-history.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
 import { PROJECT_ROOT } from '../lib/local/project-paths.ts';
 
@@ -49,8 +49,15 @@ program
     const outcome = options.resume
       ? await resumePipelineLocally({ ...where, runId: options.resume })
       : await runPipelineLocally({ ...where, pipeline, runDate: options.date });
-    report(outcome, options.json === true);
-    if (!options.json) process.stdout.write(`report: ${(await writeRunReport(options.state, outcome.runId)).file}\n`);
+    const answers = outcome.status === 'SUCCEEDED' ? await savedAnswers(join(options.state, 'warehouse.duckdb'), queryFolder(outcome.pipeline)) : {};
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ ...outcome, answers })}\n`);
+      process.exitCode = exitCodeOf(outcome.error);
+      return;
+    }
+    report(outcome, false);
+    for (const [name, rows] of Object.entries(answers)) process.stdout.write(`\n${name}\n${formatRows(rows)}`);
+    process.stdout.write(`\nreport: ${(await writeRunReport(options.state, outcome.runId)).file}\n`);
   });
 
 program
@@ -159,7 +166,7 @@ program
   .option('--json', 'print the rows as one JSON array')
   .addHelpText('after', '\nExamples:\n  $ redline query assessments\n  $ redline query assessments most_common_exams --json\n')
   .action(async (pipeline: string, name: string | undefined, options: { state: string; json?: boolean }) => {
-    const folder = pipeline.replaceAll('-', '_');
+    const folder = queryFolder(pipeline);
     if (!name) {
       const queries = await listSavedQueries(folder);
       process.stdout.write(queries.map((q) => `${q.name.padEnd(30)}  ${q.description}\n`).join('') || `no saved queries for ${pipeline}\n`);
@@ -268,6 +275,11 @@ program
 function report(outcome: RunOutcome, json: boolean): void {
   process.stdout.write(json ? `${JSON.stringify(outcome)}\n` : formatOutcome(outcome));
   process.exitCode = exitCodeOf(outcome.error);
+}
+
+/** The sql/ folder of a pipeline's saved queries: user-activity-reports → user_activity. */
+function queryFolder(pipeline: string): string {
+  return pipeline.replace(/-(init|reports)$/, '').replaceAll('-', '_');
 }
 
 /** Now, as the scheduler passes it: a UTC timestamp to the second. */

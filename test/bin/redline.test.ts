@@ -37,7 +37,9 @@ describe('redline CLI', () => {
       'published',
       'startedAt',
       'durationMs',
+      'answers',
     ]);
+    expect(Object.keys(outcome.answers)).toEqual(['free_vs_paid', 'plays_per_hour', 'top_artists', 'top_songs']);
     expect(outcome).toMatchObject({ pipeline: 'sparkify', status: 'SUCCEEDED', runDate: '2018-11-30' });
     expect(Object.keys(outcome.tables)).toEqual(['songplays', 'users', 'songs', 'artists', 'time']);
     for (const load of outcome.loads) expect(load.read).toBe(load.loaded + load.rejected);
