@@ -25,6 +25,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { LOCAL_ESM_BUNDLING } from './lambda-bundling.ts';
 import { join } from 'node:path';
 import { routeTable } from '../pipelines/game-events/derive.ts';
 import { PROJECT_ROOT } from '../local/project-paths.ts';
@@ -44,9 +45,6 @@ const EVENTS_STREAM_VARIABLE = 'REDLINE_EVENTS_STREAM';
 
 /** The static part of each prefix: what the stream's role may write under. */
 const WRITTEN_PREFIXES = ['events/', 'events-errors/'] as const;
-
-/** Lets the ESM bundle `require` Node built-ins for dependencies that are still CommonJS (as in pipeline.ts). */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** One line of JSON per request in the access log, from HTTP API $context variables. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -207,17 +205,7 @@ export class EventCollector extends Construct {
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Node 22 Lambda runtimes ship AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: true,
-      },
+      bundling: LOCAL_ESM_BUNDLING,
       description: `redline ${props.namePrefix}: game-events collector`,
     });
     Validations.of(fn).acknowledge({

@@ -31,6 +31,7 @@ import { PROJECT_ROOT, SQL_ROOT } from '../local/project-paths.ts';
 import { HANDLER_NAMES, type HandlerName } from '../../lambdas/handlers/index.ts';
 import { WORK_PREFIXES } from './data-buckets.ts';
 import { PipelineDefinition } from './pipeline-definition.ts';
+import { LOCAL_ESM_BUNDLING } from './lambda-bundling.ts';
 import { flatArn } from './nag-findings.ts';
 import type { Warehouse } from './warehouse.ts';
 
@@ -71,9 +72,6 @@ export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
     return true;
   });
 }
-
-/** Lets the ESM bundle `require` Node built-ins for dependencies that are still CommonJS. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface PipelineProps {
   readonly spec: PipelineSpec;
@@ -155,15 +153,7 @@ export class Pipeline extends Construct {
     };
     const sqlDir = props.sqlDir ?? SQL_ROOT;
     const bundling: nodejs.BundlingOptions = {
-      forceDockerBundling: false,
-      format: nodejs.OutputFormat.ESM,
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      // Node 22 Lambda runtimes ship AWS SDK v3.
-      externalModules: ['@aws-sdk/*'],
-      minify: true,
-      sourceMap: true,
+      ...LOCAL_ESM_BUNDLING,
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
