@@ -15,7 +15,7 @@ import { runLoad } from '../lib/local/collector/loadgen.ts';
 import { latestRunOf, writeRunReport } from '../lib/local/run-report.ts';
 import { EXIT_CODES, exitCodeOf } from '../lib/local/exit-codes.ts';
 import { formatBackfill, formatOutcome, formatRows, formatRuns } from '../lib/local/outcome-format.ts';
-import { recentRuns, runSavedQuery, savedAnswers } from '../lib/local/run-history.ts';
+import { recentRuns, runSavedQuery, savedAnswers } from '../lib/local/warehouse-reads.ts';
 import { backfillLocally } from '../lib/local/backfill.ts';
 import { PROJECT_ROOT } from '../lib/local/project-paths.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSparkifySample } from '../../../lib/generators/sparkify.ts';
 import { resumePipelineLocally, runPipelineLocally } from '../../../lib/local/runner.ts';
-import { recentRuns } from '../../../lib/local/run-history.ts';
+import { recentRuns } from '../../../lib/local/warehouse-reads.ts';
 import { DuckDbWarehouse } from '../../../lib/local/duckdb/duckdb-warehouse.ts';
 import { FilesystemObjectStore } from '../../../lib/local/filesystem-store.ts';
 import { sparkify } from '../../../lib/pipelines/sparkify.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipelineLocally } from '../../../lib/local/runner.ts';
-import { recentRuns } from '../../../lib/local/run-history.ts';
+import { recentRuns } from '../../../lib/local/warehouse-reads.ts';
 import { DuckDbWarehouse } from '../../../lib/local/duckdb/duckdb-warehouse.ts';
 import { FilesystemObjectStore } from '../../../lib/local/filesystem-store.ts';
 import { recordStep } from '../../../lambdas/core/run-audit.ts';
