@@ -23,7 +23,7 @@ export function createTransformHandler(deps: HandlerDeps) {
     const context = { runId: event.runId, step: event.step };
     if (event.step === SCHEMA_STEP) return { step: event.step, statements: await createSchema(deps, spec, event) };
     const step = spec.steps.find((s) => s.name === event.step);
-    if (!step) throw new InvalidInput(`pipeline ${spec.name} has no step ${event.step}`);
+    if (step?.kind !== 'sql') throw new InvalidInput(`pipeline ${spec.name} has no SQL step ${event.step}`);
     const body = splitStatements(scopeToRun(await deps.sql.read(step.sql), runScopedTables(spec), event.runId));
     const statements = step.mode === 'rebuild' ? [`DELETE FROM ${step.target}`, ...body] : body;
     await deps.warehouse.executeInTransaction(statements, context);

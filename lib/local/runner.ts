@@ -176,12 +176,15 @@ interface FailedStates {
 }
 
 /**
- * Where the execution failed, from its event log; a failure that was retried does not count.
- * Events of states inside a Parallel branch arrive like top-level ones: `topLevel` tells them apart.
+ * Where the execution failed, from its event log; a failure that was retried does not count, and
+ * in a pipeline with triggered steps the first failure caught (where the main line broke, not the
+ * 'Run failed' state that ends the run) is the one. Events of states inside a Parallel branch
+ * arrive like top-level ones: `topLevel` tells them apart.
  */
 async function failedStates(events: AsyncGenerator<unknown>, topLevelStates: ReadonlySet<string>): Promise<FailedStates | undefined> {
   let nested: string | undefined;
   let failed: FailedStates | undefined;
+  let firstCaught: FailedStates | undefined;
   for await (const event of events) {
     const { type, state } = event as { type: string; state?: { name: string; input: unknown } };
     if (!state) continue;
@@ -192,11 +195,13 @@ async function failedStates(events: AsyncGenerator<unknown>, topLevelStates: Rea
     } else if (type === 'StateFailed') {
       if (topLevel) failed = { resumeAt: state.name, input: state.input, step: nested ?? state.name };
       else nested ??= state.name;
+    } else if (type === 'StateCaught' && topLevel) {
+      firstCaught ??= failed;
     } else if (type === 'StateEntered' && topLevel) {
       nested = undefined;
     }
   }
-  return failed;
+  return firstCaught ?? failed;
 }
 
 /** Calls the notify handler as the AWS failure rule would; returns why it failed, if it did. */

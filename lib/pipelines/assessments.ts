@@ -24,10 +24,10 @@ export const assessments = definePipeline({
     },
   ],
   steps: [
-    { name: 'assessments', sql: 'assessments/assessments.sql', target: 'assessments', mode: 'idempotent' },
-    { name: 'questions', sql: 'assessments/questions.sql', target: 'assessment_questions', mode: 'idempotent' },
-    { name: 'options', sql: 'assessments/options.sql', target: 'assessment_options', mode: 'idempotent' },
-    { name: 'rejects', sql: 'assessments/rejects.sql', target: 'assessment_rejects', mode: 'rebuild' },
+    { kind: 'sql', name: 'assessments', sql: 'assessments/assessments.sql', target: 'assessments', mode: 'idempotent' },
+    { kind: 'sql', name: 'questions', sql: 'assessments/questions.sql', target: 'assessment_questions', mode: 'idempotent' },
+    { kind: 'sql', name: 'options', sql: 'assessments/options.sql', target: 'assessment_options', mode: 'idempotent' },
+    { kind: 'sql', name: 'rejects', sql: 'assessments/rejects.sql', target: 'assessment_rejects', mode: 'rebuild' },
   ],
   checks: [
     notEmpty('assessments'),

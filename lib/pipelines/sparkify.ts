@@ -32,11 +32,11 @@ export const sparkify = definePipeline({
     },
   ],
   steps: [
-    { name: 'songs', sql: 'sparkify/songs.sql', target: 'songs', mode: 'idempotent' },
-    { name: 'artists', sql: 'sparkify/artists.sql', target: 'artists', mode: 'idempotent' },
-    { name: 'users', sql: 'sparkify/users.sql', target: 'users', mode: 'idempotent' },
-    { name: 'songplays', sql: 'sparkify/songplays.sql', target: 'songplays', mode: 'idempotent' },
-    { name: 'time', sql: 'sparkify/time.sql', target: 'time', mode: 'idempotent' },
+    { kind: 'sql', name: 'songs', sql: 'sparkify/songs.sql', target: 'songs', mode: 'idempotent' },
+    { kind: 'sql', name: 'artists', sql: 'sparkify/artists.sql', target: 'artists', mode: 'idempotent' },
+    { kind: 'sql', name: 'users', sql: 'sparkify/users.sql', target: 'users', mode: 'idempotent' },
+    { kind: 'sql', name: 'songplays', sql: 'sparkify/songplays.sql', target: 'songplays', mode: 'idempotent' },
+    { kind: 'sql', name: 'time', sql: 'sparkify/time.sql', target: 'time', mode: 'idempotent' },
   ],
   checks: [
     notEmpty('songplays'),

@@ -3,12 +3,9 @@
 // look it up by name at run time. Validated with zod so a bad spec fails at load, not mid-run.
 import { z } from 'zod';
 import { csvFormatSchema } from '../../lambdas/core/copy-spec.ts';
+import { runDateTemplate, sqlFile, sqlIdentifier, stepSchema } from './step-spec.ts';
 
-/** Lower-case SQL identifier: the only shape a table or column name from a spec may take. */
-export const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,126}$/, 'a lower-case SQL identifier');
-
-/** A SQL file under sql/, e.g. 'sparkify/songplays.sql' or 'sparkify/queries/top_songs.sql'. */
-const sqlFile = z.string().regex(/^[a-z0-9_-]+\/([a-z0-9_-]+\/)?[a-z0-9_-]+\.sql$/, 'a path like pipeline/step.sql');
+export { sqlIdentifier } from './step-spec.ts';
 
 /** A key or key prefix in the landing bucket, relative to the bucket root. */
 const landingKey = z.string().regex(/^[A-Za-z0-9_.=\-/{}]+$/, 'an S3 key without the bucket').refine((k) => !k.startsWith('/'));
@@ -88,9 +85,6 @@ const extractSchema = z.object({
   tables: z.array(extractTableSchema).min(1),
 });
 
-/** Only {yyyy}, {mm} and {dd} may be templated, in a URL as in a key. */
-const runDateTemplate = /^([^{}]|\{(yyyy|mm|dd)\})*$/;
-
 const downloadSchema = z.object({
   /** Names the download in state names ('Download <name>') and the run audit. */
   name: sqlIdentifier,
@@ -111,21 +105,6 @@ const downloadSchema = z.object({
     .optional(),
   /** The largest body accepted, in bytes; a larger one is rejected and not landed. */
   maxBytes: z.number().int().positive().optional(),
-});
-
-const stepSchema = z.object({
-  /** Short name, used in state names ('Build <name>') and alerts. */
-  name: sqlIdentifier,
-  sql: sqlFile,
-  /** The table the step writes. */
-  target: sqlIdentifier,
-  /**
-   * How the step writes its target, always inside one transaction:
-   * - 'rebuild': delete every row, then run the SQL (the SQL inserts the full result);
-   * - 'idempotent': run the SQL as written; it replaces exactly what it rewrites (delete-insert of
-   *   the run's partition, insert of what is absent, or a merge by key), so a re-run changes nothing.
-   */
-  mode: z.enum(['rebuild', 'idempotent']),
 });
 
 const publishSchema = z.object({
@@ -187,7 +166,10 @@ export const pipelineSpecSchema = z.object({
     .array(downloadSchema)
     .refine((ds) => new Set(ds.map((d) => d.name)).size === ds.length, 'download names must be unique')
     .default([]),
-  /** SQL steps after staging, in order; none when the staged tables are the result (events loaded as they come). */
+  /**
+   * Steps after staging, in order (SQL, cleaning, model or external job; see step-spec.ts); none when
+   * the staged tables are the result (events loaded as they come).
+   */
   steps: z.array(stepSchema),
   checks: z.array(checkSchema),
   /** Result sets every successful run publishes (UNLOAD to Parquet), with their charts. */
@@ -212,6 +194,10 @@ export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
 export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
 export type SourceSpec = PipelineSpec['sources'][number];
 export type StepSpec = PipelineSpec['steps'][number];
+export type SqlStepSpec = Extract<StepSpec, { kind: 'sql' }>;
+export type CleanStepSpec = Extract<StepSpec, { kind: 'clean' }>;
+export type ModelStepSpec = Extract<StepSpec, { kind: 'model' }>;
+export type JobStepSpec = Extract<StepSpec, { kind: 'job' }>;
 export type CheckSpec = PipelineSpec['checks'][number];
 export type ExtractSpec = NonNullable<PipelineSpec['extract']>;
 export type FlattenSourceSpec = PipelineSpec['flattens'][number];
@@ -224,13 +210,25 @@ export type Expectation = CheckSpec['expect'];
 export function definePipeline(spec: PipelineSpecInput): PipelineSpec {
   const parsed = pipelineSpecSchema.parse(spec);
   const tables = new Set([...parsed.sources.map((s) => s.table), ...parsed.flattens.flatMap((f) => Object.values(f.staging))]);
-  for (const step of parsed.steps) tables.add(step.target);
+  for (const step of parsed.steps) if (step.kind === 'sql' || step.kind === 'model') tables.add(step.target);
   const duplicateStep = parsed.steps.find((s, i) => parsed.steps.findIndex((t) => t.name === s.name) !== i);
   if (duplicateStep) throw new Error(`pipeline ${parsed.name}: step ${duplicateStep.name} is declared twice`);
   if (parsed.steps.some((s) => s.name === SCHEMA_STEP)) throw new Error(`pipeline ${parsed.name}: '${SCHEMA_STEP}' is reserved`);
+  checkUpstreams(parsed);
   const unknown = parsed.reportTables.filter((t) => !tables.has(t));
   if (unknown.length > 0) throw new Error(`pipeline ${parsed.name}: reportTables not built by any step: ${unknown.join(', ')}`);
   return parsed;
+}
+
+/** A step's upstream names main-line steps declared before it, and only a triggered step has one. */
+function checkUpstreams(spec: PipelineSpec): void {
+  spec.steps.forEach((step, i) => {
+    if (!step.upstream) return;
+    if (step.trigger === 'allSuccess') throw new Error(`pipeline ${spec.name}: step ${step.name} runs on the main line and takes no upstream`);
+    const mainLineBefore = new Set(spec.steps.slice(0, i).filter((s) => s.trigger === 'allSuccess').map((s) => s.name));
+    const unknown = step.upstream.filter((name) => !mainLineBefore.has(name));
+    if (unknown.length > 0) throw new Error(`pipeline ${spec.name}: upstream of ${step.name} is not a main-line step declared before it: ${unknown.join(', ')}`);
+  });
 }
 
 /** The transform task's name for running a spec's schema SQL; no step may take it. */

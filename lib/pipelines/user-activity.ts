@@ -19,7 +19,7 @@ export const userActivityInit = definePipeline({
   description: 'Starts the user_activity import over: tables created, watermarks and the upload ledger reset.',
   schema: SCHEMA,
   sources: [],
-  steps: [{ name: 'reset', sql: 'user_activity/reset.sql', target: 'activitylog', mode: 'idempotent' }],
+  steps: [{ kind: 'sql', name: 'reset', sql: 'user_activity/reset.sql', target: 'activitylog', mode: 'idempotent' }],
   checks: [
     {
       name: 'activitylog_watermark_reset',
@@ -68,11 +68,11 @@ export const userActivityReports = definePipeline({
     },
   ],
   steps: [
-    { name: 'users', sql: 'user_activity/users.sql', target: 'users', mode: 'rebuild' },
-    { name: 'activitylog', sql: 'user_activity/activitylog.sql', target: 'activitylog', mode: 'idempotent' },
-    { name: 'user_uploads', sql: 'user_activity/user_uploads.sql', target: 'user_uploads', mode: 'rebuild' },
-    { name: 'user_report', sql: 'user_activity/user_report.sql', target: 'user_report', mode: 'rebuild' },
-    { name: 'user_total', sql: 'user_activity/user_total.sql', target: 'user_total', mode: 'idempotent' },
+    { kind: 'sql', name: 'users', sql: 'user_activity/users.sql', target: 'users', mode: 'rebuild' },
+    { kind: 'sql', name: 'activitylog', sql: 'user_activity/activitylog.sql', target: 'activitylog', mode: 'idempotent' },
+    { kind: 'sql', name: 'user_uploads', sql: 'user_activity/user_uploads.sql', target: 'user_uploads', mode: 'rebuild' },
+    { kind: 'sql', name: 'user_report', sql: 'user_activity/user_report.sql', target: 'user_report', mode: 'rebuild' },
+    { kind: 'sql', name: 'user_total', sql: 'user_activity/user_total.sql', target: 'user_total', mode: 'idempotent' },
   ],
   checks: [
     {

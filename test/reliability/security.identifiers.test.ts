@@ -20,13 +20,33 @@ function identifiersOf(spec: PipelineSpec): { where: string; name: string }[] {
       ...t.columns.map((name) => ({ where: `extract column of ${t.table}`, name })),
       ...(t.incremental ? [{ where: `watermark column of ${t.table}`, name: t.incremental.column }] : []),
     ]),
-    ...spec.steps.flatMap((s) => [{ where: 'step', name: s.name }, { where: `target of ${s.name}`, name: s.target }]),
+    ...spec.steps.flatMap((s) => [{ where: 'step', name: s.name }, ...stepTableIdentifiers(s)]),
     ...spec.publish.flatMap((p) => [
       { where: 'publish', name: p.name },
       ...[p.chart?.x, p.chart?.y, p.chart?.color].filter((f): f is string => f !== undefined).map((name) => ({ where: `chart field of ${p.name}`, name })),
     ]),
     ...spec.reportTables.map((name) => ({ where: 'report table', name })),
   ];
+}
+
+/** The tables and columns a step of each kind names. */
+function stepTableIdentifiers(step: PipelineSpec['steps'][number]): { where: string; name: string }[] {
+  switch (step.kind) {
+    case 'sql':
+    case 'model':
+      return [{ where: `target of ${step.name}`, name: step.target }];
+    case 'clean':
+      return [
+        { where: `table of ${step.name}`, name: step.table },
+        ...[...step.trim, ...step.emptyAsNull, ...step.lowerCase, ...step.upperCase, ...(step.dedupe ? [...step.dedupe.key, step.dedupe.latest] : [])].map((name) => ({
+          where: `column of ${step.name}`,
+          name,
+        })),
+        ...step.constraints.map((c) => ({ where: `constraint of ${step.name}`, name: c.rule === 'expression' ? c.name : c.column })),
+      ];
+    case 'job':
+      return [];
+  }
 }
 
 const HOSTILE = 'x; DROP TABLE y';
@@ -39,7 +59,7 @@ const PROBE: PipelineSpecInput = {
   sources: [{ table: 'staging_probe', prefix: 'probe/', format: { kind: 'csv', ignoreHeader: 1 }, columns: ['id', 'name'] }],
   flattens: [{ name: 'docs', prefix: 'docs/', flattener: 'assessments', staging: { assessments: 'staging_docs' } }],
   extract: { kind: 'mysql', tables: [{ table: 'probe', columns: ['id', 'name'], key: 'probe/probe.csv', incremental: { column: 'id' } }] },
-  steps: [{ name: 'build', sql: 'probe/build.sql', target: 'probe', mode: 'rebuild' }],
+  steps: [{ kind: 'sql', name: 'build', sql: 'probe/build.sql', target: 'probe', mode: 'rebuild' }],
   checks: [],
   publish: [{ name: 'counts', sql: 'probe/queries/counts.sql', chart: { title: 'Counts', kind: 'stacked-bar', x: 'day', y: 'n', color: 'kind' } }],
   reportTables: ['probe'],
@@ -56,11 +76,17 @@ const SLOTS: Record<string, (spec: PipelineSpecInput, name: string) => void> = {
   'extract column': (spec, name) => (spec.extract!.tables[0]!.columns = ['id', name]),
   'watermark column': (spec, name) => (spec.extract!.tables[0]!.incremental = { column: name }),
   'step name': (spec, name) => (spec.steps[0]!.name = name),
-  'step target': (spec, name) => (spec.steps[0]!.target = name),
+  'step target': (spec, name) => (spec.steps[0] = { ...sqlStepOf(spec), target: name }),
   'publish name': (spec, name) => (spec.publish![0]!.name = name),
   'chart field': (spec, name) => (spec.publish![0]!.chart!.color = name),
   'report table': (spec, name) => (spec.reportTables = [name]),
 };
+
+function sqlStepOf(spec: PipelineSpecInput): Extract<PipelineSpecInput['steps'][number], { kind: 'sql' }> {
+  const [step] = spec.steps;
+  if (step?.kind !== 'sql') throw new Error('PROBE starts with a SQL step');
+  return step;
+}
 
 function probeWith(slot: string, name: string): PipelineSpecInput {
   const spec = structuredClone(PROBE);

@@ -8,7 +8,7 @@ const minimal: PipelineSpecInput = {
   description: 'd',
   schema: 'demo/create.sql',
   sources: [{ table: 'staging_a', prefix: 'a/', format: { kind: 'json', paths: 'auto' } }],
-  steps: [{ name: 'a', sql: 'demo/a.sql', target: 'a', mode: 'rebuild' }],
+  steps: [{ kind: 'sql', name: 'a', sql: 'demo/a.sql', target: 'a', mode: 'rebuild' }],
   checks: [],
   reportTables: ['a'],
   schedule: 'rate(1 day)',
@@ -23,7 +23,7 @@ describe('definePipeline', () => {
 
   it('rejects identifiers that could smuggle SQL and paths outside sql/', () => {
     expect(() => definePipeline({ ...minimal, reportTables: ['a; DROP TABLE users'] })).toThrow();
-    expect(() => definePipeline({ ...minimal, steps: [{ ...minimal.steps[0]!, sql: '../etc/passwd' }] })).toThrow();
+    expect(() => definePipeline({ ...minimal, steps: [{ kind: 'sql', name: 'a', sql: '../etc/passwd', target: 'a', mode: 'rebuild' }] })).toThrow();
     expect(() => uniqueKey('users', ['id) OR (1=1'])).toThrow();
   });
 
