@@ -2,10 +2,13 @@
 // aborted pipeline execution into the FailedRun the notify handler alerts on. The event names the
 // execution and its error; which state failed is read from the execution's history, walking back
 // from the failure event to the state it happened in (inside a Parallel branch, the branch's task).
+// In a pipeline with triggered steps the main-line failure is caught ('Record failure …') and the
+// run ends later in 'Run failed': the failure that counts is the one just before the first record.
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import type { FailedRun } from '../core/alert-format.ts';
 import { InvalidInput } from '../core/errors.ts';
+import { RECORD_FAILURE_STATE } from '../core/state-names.ts';
 
 const statusChange = z.object({
   source: z.literal('aws.states'),
@@ -68,10 +71,14 @@ async function executionHistory(client: SFNClient, executionArn: string): Promis
   return events;
 }
 
-/** The state the last failure happened in; else the last state entered (a timeout, an abort). */
+/**
+ * The state the last failure happened in (before the first caught failure was recorded, if one
+ * was); else the last state entered (a timeout, an abort).
+ */
 export function failedStateOf(history: readonly HistoryEvent[]): string | undefined {
   const byId = new Map(history.map((e) => [e.id, e]));
-  const failure = history.findLast((e) => FAILURE_EVENTS.has(String(e.type)));
+  const recorded = history.findIndex((e) => e.stateEnteredEventDetails?.name?.startsWith(RECORD_FAILURE_STATE));
+  const failure = history.slice(0, recorded < 0 ? undefined : recorded).findLast((e) => FAILURE_EVENTS.has(String(e.type)));
   for (let e = failure; e; e = byId.get(e.previousEventId)) {
     if (String(e.type).endsWith('StateEntered')) return e.stateEnteredEventDetails?.name;
   }

@@ -34,6 +34,7 @@ import { SCHEMA_STEP, type FlattenSourceSpec, type StepSpec } from '../pipelines
 import { resolveTriggerRules, type TriggeredStep } from '../pipelines/trigger-rules.ts';
 import { stagedTables } from '../../lambdas/core/staged-tables.ts';
 import { TRANSIENT_ERRORS } from '../../lambdas/core/errors.ts';
+import { RECORD_FAILURE_STATE } from '../../lambdas/core/state-names.ts';
 import type { HandlerName } from '../../lambdas/handlers/index.ts';
 
 /** The handlers that run as Task states; `notify` runs on the execution's failure, outside the flow. */
@@ -169,7 +170,7 @@ export class PipelineDefinition extends Construct {
           ? entryOf(j + 1)
           : new sfn.Choice(this, `Continue after ${state.id}?`).when(failed, entryOf(j + 1)).otherwise(mainLineAfter(after));
       state.next(exit);
-      const recordOwnFailure = this.recordFailure(`Record failure in ${state.id}`, after + 0.5);
+      const recordOwnFailure = this.recordFailure(`${RECORD_FAILURE_STATE} in ${state.id}`, after + 0.5);
       recordOwnFailure.next(exit);
       state.addCatch(new sfn.Choice(this, `${state.id} failed`).when(failed, exit).otherwise(recordOwnFailure), { resultPath: '$.failure' });
       entryStates[j] =
@@ -196,7 +197,7 @@ export class PipelineDefinition extends Construct {
       let record = records.get(position);
       if (!record) {
         const where = position === 0 ? 'before the steps' : position === afterSteps ? 'after the steps' : `in ${state.id}`;
-        record = this.recordFailure(`Record failure ${where}`, position);
+        record = this.recordFailure(`${RECORD_FAILURE_STATE} ${where}`, position);
         record.next(failureRoute(position));
         records.set(position, record);
       }

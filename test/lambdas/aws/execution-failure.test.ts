@@ -59,6 +59,23 @@ describe('failedStateOf', () => {
     expect(failedStateOf(history)).toBe('Build songs');
   });
 
+  it('GIVEN a caught main-line failure and a cleanup that failed after it WHEN read THEN the main-line state is named', () => {
+    nextId = 0;
+    const history = [
+      event('ExecutionStarted', 0),
+      event('TaskStateEntered', 1, 'Build songs'),
+      event('LambdaFunctionScheduled', 2),
+      event('LambdaFunctionFailed', 3),
+      event('PassStateEntered', 4, 'Record failure in Build songs'),
+      event('TaskStateEntered', 5, 'Build cleanup'),
+      event('LambdaFunctionScheduled', 6),
+      event('LambdaFunctionFailed', 7),
+      event('FailStateEntered', 8, 'Run failed'),
+      event('ExecutionFailed', 9),
+    ];
+    expect(failedStateOf(history)).toBe('Build songs');
+  });
+
   it('GIVEN no failure event (a timeout or an abort) WHEN read THEN the last state entered is named', () => {
     nextId = 0;
     const history = [event('ExecutionStarted', 0), event('WaitStateEntered', 1, 'Wait for data'), event('ExecutionTimedOut', 2)];
