@@ -50,6 +50,14 @@ export class DataQualityCheckFailed extends RedlineError {
   }
 }
 
+/**
+ * A file a COPY read cannot be decompressed (a truncated or corrupt gzip object): bad input, not a
+ * warehouse fault; nothing was loaded. Not retried: the same bytes fail the same way.
+ */
+export class CorruptInputFile extends RedlineError {
+  override readonly name = 'CorruptInputFile';
+}
+
 /** A SQL statement failed in the warehouse (syntax, constraint, data). Not retried. */
 export class StatementFailed extends RedlineError {
   override readonly name = 'StatementFailed';
@@ -58,6 +66,15 @@ export class StatementFailed extends RedlineError {
 /** A spec, SQL file or event the code was given does not make sense. Not retried. */
 export class InvalidInput extends RedlineError {
   override readonly name = 'InvalidInput';
+}
+
+/**
+ * A model step's feature set cannot train and measure its model: too few labelled rows of a class
+ * (one class only among them), or a fit that does not converge to finite weights. Nothing was
+ * scored and the target keeps its rows. Not retried: the same rows fail the same way.
+ */
+export class ModelTrainingFailed extends RedlineError {
+  override readonly name = 'ModelTrainingFailed';
 }
 
 /** A rejected row, in the shape of Redshift's SYS_LOAD_ERROR_DETAIL. */
@@ -93,6 +110,35 @@ export class NoDataArrived extends RedlineError {
 }
 
 /**
+ * A cleaning step quarantined a larger share of its table's rows than its maxQuarantinedRatio; the
+ * cleaning and the quarantine are committed (the rows are kept, with their reasons). Not retried:
+ * the same rows break the same rules.
+ */
+export class CleaningThresholdExceeded extends RedlineError {
+  override readonly name = 'CleaningThresholdExceeded';
+  /** @param byRule rows quarantined per rule */
+  constructor(
+    readonly step: string,
+    readonly table: string,
+    readonly read: number,
+    readonly quarantined: number,
+    readonly maxRatio: number,
+    readonly byRule: Readonly<Record<string, number>>,
+  ) {
+    const rules = Object.entries(byRule).map(([rule, rows]) => `${rule} ${rows}`);
+    super(
+      `cleaning step ${step} quarantined ${quarantined} of ${read} row(s) of ${table}, over maxQuarantinedRatio ${maxRatio}` +
+        ` (the rows are in redline_quarantine): ${rules.join(', ')}`,
+    );
+  }
+}
+
+/** A cleaning step's counts do not reconcile (rows read ≠ rows kept + rows quarantined). Not retried. */
+export class CleaningCountsMismatch extends RedlineError {
+  override readonly name = 'CleaningCountsMismatch';
+}
+
+/**
  * A download could not be completed for now: the server was unreachable, dropped the connection
  * mid-body, timed out, answered 5xx, 408 or 429, after the download's own retries. Nothing was
  * landed. Retried by the state machine.
@@ -115,6 +161,42 @@ export class DownloadFailed extends RedlineError {
  */
 export class DownloadRejected extends RedlineError {
   override readonly name = 'DownloadRejected';
+}
+
+/**
+ * An external (Spark) job run ended unsuccessfully: locally its command exited non-zero or could
+ * not start. Named as Step Functions names a failed task, States.TaskFailed (the EMR Serverless
+ * startJobRun.sync integration documents no name of its own), so a Retry or Catch matches it in
+ * both runtimes. Not retried: the same job on the same data fails the same way.
+ */
+export class ExternalJobFailed extends RedlineError {
+  override readonly name = 'States.TaskFailed';
+  /**
+   * @param exitCode the command's exit code; null when it did not start or was ended by a signal
+   * @param logFile where its stdout and stderr are
+   */
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly logFile: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An external job ran past its step's timeout and was stopped (locally: its process tree killed).
+ * Named States.Timeout, as Step Functions names a Task state that ran past its TimeoutSeconds.
+ */
+export class ExternalJobTimedOut extends RedlineError {
+  override readonly name = 'States.Timeout';
+  /** @param logFile where the job's stdout and stderr are */
+  constructor(
+    message: string,
+    readonly logFile: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

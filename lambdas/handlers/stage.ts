@@ -3,11 +3,12 @@
 // redriven stage starts over); for a 'new-files' source only files never loaded before, recorded in the
 // load-once ledger after the COPY (a retry after a COPY whose ledger write failed loads those
 // files again: the SQL steps dedupe, as they must for the song data's own duplicates).
-// Rejected rows stay in the load-errors table; a sample travels with the result.
+// Rejected rows stay in the load-errors table; a sample travels with the result. A COPY that cannot
+// decompress one of its files (a truncated or corrupt gzip object) fails with CorruptInputFile, an
+// input error naming the file, not retried.
 import type { HandlerDeps } from '../core/deps.ts';
 import { copySpecSchema, type CopyResult } from '../core/copy-spec.ts';
-import type { LoadErrorSample } from '../core/errors.ts';
-import { InvalidInput } from '../core/errors.ts';
+import { CorruptInputFile, InvalidInput, StatementFailed, type LoadErrorSample } from '../core/errors.ts';
 import { assetUri } from '../core/locations.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
 import { stageEvent } from './events.ts';
@@ -20,6 +21,12 @@ export interface StageResult extends CopyResult {
 }
 
 const REJECTED_SAMPLE_SIZE = 5;
+
+/**
+ * How a COPY reports a source file it cannot decompress: the local COPY's "cannot decompress gzip
+ * file <uri>: …", Redshift's "gzip: unexpected end of stream … zlib error code: …".
+ */
+const CORRUPT_COMPRESSED_FILE = /cannot decompress gzip file|\bgzip: |zlib error code/i;
 
 export function createStageHandler(deps: HandlerDeps) {
   return async (raw: unknown): Promise<StageResult> => {
@@ -57,7 +64,9 @@ export function createStageHandler(deps: HandlerDeps) {
       maxError: source.maxError,
       iamRole: deps.settings.copyRoleArn,
     });
-    const result = await deps.warehouse.copy(copy, context);
+    const result = await deps.warehouse.copy(copy, context).catch((error: unknown) => {
+      throw asCorruptInputFile(error);
+    });
     if (source.load === 'new-files') {
       // The new rows join the table and their files are marked loaded in one transaction: a retry
       // after it finds no unloaded claim and loads nothing twice.
@@ -69,6 +78,12 @@ export function createStageHandler(deps: HandlerDeps) {
     const rejectedSample = result.rejected > 0 ? await deps.warehouse.loadErrors(target, context, REJECTED_SAMPLE_SIZE) : [];
     return { ...result, table: source.table, rejectedSample };
   };
+}
+
+/** A COPY's failure to decompress a source file as the input error it is; any other error unchanged. */
+function asCorruptInputFile(error: unknown): unknown {
+  if (!(error instanceof StatementFailed) || !CORRUPT_COMPRESSED_FILE.test(error.message)) return error;
+  return new CorruptInputFile(error.message, { cause: error });
 }
 
 /** The entries of a COPY manifest the plan task wrote. */

@@ -56,7 +56,7 @@ export function flattenedObjectUri(outputPrefixUri: string, table: AssessmentTab
 
 /**
  * Flattens the object at `sourceUri` into one gzip JSON-lines object per table under `outputPrefixUri`.
- * @throws AssessmentsInputError when the input cannot be read as JSON (see flatten.ts); the store's
+ * @throws AssessmentsInputError naming `sourceUri` when the input cannot be read (see flatten.ts); the store's
  *   error when the source is missing or an output cannot be written. Outputs are then left untouched.
  */
 export async function flattenObject(store: ObjectStore, input: FlattenObjectInput): Promise<FlattenObjectResult> {
@@ -89,7 +89,7 @@ export async function flattenObject(store: ObjectStore, input: FlattenObjectInpu
   let summary: FlattenSummary;
   try {
     try {
-      summary = await flattenAssessments(source, sink);
+      summary = await flattenAssessments(source, sink, { source: input.sourceUri });
     } finally {
       source.destroy();
     }

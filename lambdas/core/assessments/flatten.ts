@@ -4,17 +4,23 @@
 //
 // Input: a Node Readable holding either one JSON array of documents (as the real file) or JSON lines
 // (one document a line, blank lines skipped); gzip is detected by its magic bytes, the format by the
-// first significant character ('[' = array). Parsing streams with stream-json (array) or stream-chain's
-// JSON-lines parser: only one document is in memory at a time, never the file.
+// first significant character ('[' = array). Parsing streams with stream-json (array) or line by line
+// (JSON lines): only one document is in memory at a time, never the file.
+//
+// Text is read as strict UTF-8, so that bytes that are not UTF-8 never reach a table as U+FFFD: each
+// JSON line is checked on its own, and a line that is not UTF-8 is rejected (invalid_utf8) while the
+// rest of the file is read on. A JSON array is decoded as one text, where such bytes cannot be traced
+// to one document: they stop the reading with AssessmentsInputError.
 //
 // Each document ends in exactly one of three outcomes, so that read = loaded + duplicates + rejected:
 // - loaded: valid (records.ts); one assessments row, a row per question, a row per option. A
 //   document's rows are emitted only once the whole document is valid (all or nothing).
 // - duplicate: a valid document equal to an already loaded one with the same keen_id (same JSON
 //   text up to whitespace: the same attempt emitted twice) is counted and emits no rows.
-// - rejected: not JSON (JSON lines only), not an object, a required field missing, a value of the wrong
-//   type or out of range: one assessment_rejects row with a reason code, a one-line reason and the
-//   document's text cut to 65,535 UTF-8 bytes (compact JSON; the line as read when it is not JSON).
+// - rejected: not UTF-8 or not JSON (JSON lines only), not an object, a required field missing, a
+//   value of the wrong type or out of range: one assessment_rejects row with a reason code, a one-line
+//   reason and the document's text cut to 65,535 UTF-8 bytes (compact JSON; the line as read when it
+//   is not JSON, with U+FFFD in place of the bytes when it is not UTF-8).
 // A valid document whose keen_id is already loaded with different content is loaded too (it is
 // another version of the attempt, not a copy) under attempt_key keen_id~2, keen_id~3, …; such
 // documents are counted in `conflicts` (a subset of `loaded`). The first version keeps attempt_key =
@@ -25,11 +31,11 @@
 // skipped (the rest of the array cannot be framed): it throws AssessmentsInputError, with the summary of
 // what was read before it.
 
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import chain from 'stream-chain';
-import jsonlParserStream from 'stream-chain/jsonl/parserStream.js';
 import parser from 'stream-json/parser.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { checkAttempt, type AttemptRecord } from './records.ts';
@@ -43,6 +49,8 @@ export interface FlattenOptions {
   format?: 'auto' | AssessmentsInputFormat;
   /** UTF-8 bytes of a rejected document's text kept in assessment_rejects.raw; default and maximum 65,535 */
   maxRawBytes?: number;
+  /** The input's name in error messages, e.g. its URI; default 'the assessments input' */
+  source?: string;
 }
 
 export interface FlattenSummary {
@@ -80,12 +88,20 @@ export class AssessmentsInputError extends Error {
 
 const MAX_RAW_BYTES = 65_535;
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /** A JSON line that JSON.parse refused, passed through the parser in place of a value. */
 class UnparsableLine {
   constructor(
     readonly text: string,
     readonly message: string,
   ) {}
+}
+
+/** A JSON line whose bytes are not UTF-8, passed through in place of a value. */
+class InvalidUtf8Line {
+  /** @param text the line with U+FFFD in place of each byte sequence that is not UTF-8 */
+  constructor(readonly text: string) {}
 }
 
 /** Flattens every document of `input` into `sink`; resolves once the input is consumed and every write settled. */
@@ -105,7 +121,8 @@ export async function flattenAssessments(input: Readable, sink: FlatRowSink, opt
   };
   const inputError = (error: unknown): AssessmentsInputError => {
     summary.reconciled = summary.read === summary.loaded + summary.duplicates + summary.rejected;
-    return new AssessmentsInputError(`cannot read the assessments input after ${summary.read} documents: ${(error as Error).message}`, summary, { cause: error });
+    const source = options.source ?? 'the assessments input';
+    return new AssessmentsInputError(`cannot read ${source} after ${summary.read} documents: ${(error as Error).message}`, summary, { cause: error });
   };
 
   let text: { head: Buffer; stream: Readable };
@@ -122,8 +139,8 @@ export async function flattenAssessments(input: Readable, sink: FlatRowSink, opt
   const flattener = new Flattener(sink, summary, maxRawBytes);
   const documents =
     summary.format === 'json-array'
-      ? pipeline(text.stream, chain([parser({ streamValues: false }), streamArray()]), ignore)
-      : pipeline(text.stream, jsonlParserStream({ errorIndicator: unparsableLine }), ignore);
+      ? pipeline(Readable.from(strictUtf8Text(text.stream)), chain([parser({ streamValues: false }), streamArray()]), ignore)
+      : jsonLineDocuments(text.stream);
   const iterator = (documents as AsyncIterable<{ value: unknown }>)[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<{ value: unknown }>;
@@ -147,8 +164,70 @@ export async function flattenAssessments(input: Readable, sink: FlatRowSink, opt
 
 function ignore(): void {}
 
-function unparsableLine(error: Error, line: string): UnparsableLine | undefined {
-  return line.trim() === '' ? undefined : new UnparsableLine(line, error.message);
+/**
+ * The text of `bytes` decoded as strict UTF-8 (a byte-order mark kept, for the parser to drop).
+ * @throws Error saying before which byte a sequence is not UTF-8
+ */
+async function* strictUtf8Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let end = 0;
+  for await (const chunk of bytes) {
+    end += chunk.length;
+    const text = strictDecode(() => decoder.decode(chunk, { stream: true }), `before byte ${end}`);
+    if (text !== '') yield text;
+  }
+  const rest = strictDecode(() => decoder.decode(), 'at its end');
+  if (rest !== '') yield rest;
+}
+
+function strictDecode(decode: () => string, where: string): string {
+  try {
+    return decode();
+  } catch {
+    throw new Error(`not valid UTF-8 ${where}`);
+  }
+}
+
+/**
+ * The documents of JSON-lines bytes, a line at a time (a byte-order mark at the start dropped): each
+ * non-blank line parsed, or passed on as an InvalidUtf8Line or UnparsableLine.
+ */
+async function* jsonLineDocuments(bytes: AsyncIterable<Buffer>): AsyncGenerator<{ value: unknown }> {
+  let first = true;
+  for await (const line of byteLines(bytes)) {
+    const value = lineDocument(first && line.subarray(0, 3).equals(UTF8_BOM) ? line.subarray(3) : line);
+    first = false;
+    if (value !== undefined) yield { value };
+  }
+}
+
+/** The parsed JSON of one line; an InvalidUtf8Line or UnparsableLine when it is not UTF-8 or not JSON; undefined when blank. */
+function lineDocument(line: Buffer): unknown {
+  const text = line.toString('utf8');
+  if (text.trim() === '') return undefined;
+  if (!isUtf8(line)) return new InvalidUtf8Line(text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return new UnparsableLine(text, (error as Error).message);
+  }
+}
+
+/** The lines of a byte stream, without their LF or CRLF ends (the last line as it is). */
+async function* byteLines(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  for await (const chunk of bytes) {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      const piece = chunk.subarray(start, end);
+      const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+      pending = [];
+      start = end + 1;
+      yield line[line.length - 1] === 0x0d ? line.subarray(0, -1) : line;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length > 0) yield Buffer.concat(pending);
 }
 
 /** The first byte that is not whitespace or a UTF-8 byte-order mark, if `head` holds one. */
@@ -223,6 +302,7 @@ class Flattener {
   /** Handles one document; returns a promise when the sink asked to wait. */
   take(value: unknown): void | Promise<void> {
     const index = this.summary.read++;
+    if (value instanceof InvalidUtf8Line) return this.reject(index, value.text, null, 'invalid_utf8', 'not valid UTF-8 (raw holds U+FFFD in place of the bytes)');
     if (value instanceof UnparsableLine) return this.reject(index, value.text, null, 'invalid_json', `not JSON: ${value.message}`);
     const check = checkAttempt(value);
     if (!check.ok) {

@@ -98,4 +98,4 @@ type RowOf<Columns extends readonly AssessmentColumn[]> = {
 export type AssessmentRow<T extends AssessmentTable> = RowOf<(typeof ASSESSMENT_TABLES)[T]>;
 
 /** Why a document was rejected. */
-export type RejectCode = 'invalid_json' | 'not_an_object' | 'missing_field' | 'invalid_type' | 'invalid_value';
+export type RejectCode = 'invalid_utf8' | 'invalid_json' | 'not_an_object' | 'missing_field' | 'invalid_type' | 'invalid_value';

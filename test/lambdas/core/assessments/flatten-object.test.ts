@@ -1,7 +1,7 @@
 // flattenObject on both stores: a generated input (with rejects) flattened to one gzip JSON-lines object
 // per table, read back and matched against the summary and the in-memory flattener; re-runs rewrite the
-// same bytes; failures (missing source, broken input, a failing upload) leave outputs untouched; and a
-// slow upload holds the source reader back.
+// same bytes; failures (missing source, broken input, a failing upload) leave outputs untouched, and a
+// broken input is named in the error; and a slow upload holds the source reader back.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,16 @@ describe('flattenObject with the in-memory store', () => {
       const uri = flattenedObjectUri(PREFIX, table);
       expect(store.objects.get(uri)).toEqual(before.get(uri));
     }
+  });
+
+  it('names the source URI in the AssessmentsInputError of an input it cannot read', async () => {
+    const store = new MemoryStore();
+    await store.put(SOURCE, Buffer.from('[{"keen_id": "x", oops}]'));
+
+    const error = await flattenObject(store, { sourceUri: SOURCE, outputPrefixUri: PREFIX }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AssessmentsInputError);
+    expect((error as Error).message).toMatch(new RegExp(`^cannot read ${SOURCE} after 0 documents: `));
   });
 
   it('fails with the store error, without waiting forever, when an upload fails without reading its stream', async () => {

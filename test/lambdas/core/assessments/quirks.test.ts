@@ -1,8 +1,9 @@
 // The flattener on small hand-built documents, one irregularity at a time: missing sequences or
 // counts, map-like sequences, questions without options, optional option fields, duplicate and
-// conflicting keen_ids, non-objects, missing fields, wrong types, bad JSON lines, huge rejects; and
-// the reconciliation read = loaded + duplicates + rejected.
+// conflicting keen_ids, non-objects, missing fields, wrong types, bad JSON lines, bytes that are not
+// UTF-8, huge rejects; and the reconciliation read = loaded + duplicates + rejected.
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AssessmentsInputError, flattenAssessments, type FlattenOptions, type FlattenSummary } from '../../../../lambdas/core/assessments/flatten.ts';
 import { arraySink, type ArraySink } from '../../../../lambdas/core/assessments/sinks.ts';
@@ -280,6 +281,58 @@ describe('flattenAssessments on hand-built irregularities', () => {
       [3, 'not json at all', null],
     ]);
     expect(sink.rows.assessment_rejects[0]!.reason).toMatch(/^not JSON: /);
+  });
+
+  it('rejects a JSON line that is not UTF-8 as invalid_utf8, U+FFFD in its raw text, and reads the lines after it', async () => {
+    const bad = Buffer.from(JSON.stringify({ ...attempt('5a6c00000000000001000002'), exam_name: 'Learning GXt' }).replace('GXt', 'G\xfft'), 'latin1');
+    const bytes = Buffer.concat([Buffer.from(`${JSON.stringify(attempt())}\n`), bad, Buffer.from(`\r\n${JSON.stringify(attempt('5a6c00000000000001000003'))}\n`)]);
+
+    const sink = arraySink();
+    const summary = await flattenAssessments(Readable.from([bytes]), sink);
+
+    expect(summary).toMatchObject({ read: 3, loaded: 2, rejected: 1, rejectCodes: { invalid_utf8: 1 }, reconciled: true });
+    expect(sink.rows.assessments.map((a) => a.exam_name)).toEqual(['Learning Git', 'Learning Git']);
+    expect(sink.rows.assessment_rejects).toEqual([
+      {
+        source_index: 1,
+        keen_id: null,
+        reason_code: 'invalid_utf8',
+        reason: expect.stringMatching(/^not valid UTF-8/),
+        raw: bad.toString('utf8'),
+        raw_truncated: false,
+      },
+    ]);
+    expect(sink.rows.assessment_rejects[0]!.raw).toContain('G\ufffdt');
+  });
+
+  it('reads a character split across chunks as that character in JSON lines and in a JSON array', async () => {
+    for (const text of [lines([{ ...attempt(), exam_name: 'Café' }]), array([{ ...attempt(), exam_name: 'Café' }])]) {
+      const bytes = Buffer.from(text);
+      const cut = bytes.indexOf(Buffer.from('é')) + 1;
+      const sink = arraySink();
+      const summary = await flattenAssessments(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]), sink);
+      expect(summary).toMatchObject({ loaded: 1, rejected: 0 });
+      expect(sink.rows.assessments[0]!.exam_name).toBe('Café');
+    }
+  });
+
+  it('stops with AssessmentsInputError, never loading U+FFFD, when a JSON array holds bytes that are not UTF-8', async () => {
+    const bytes = Buffer.from(array([attempt(), { ...attempt('5a6c00000000000001000002'), exam_name: 'G\xfft' }]), 'latin1');
+    const sink = arraySink();
+
+    const error = await flattenAssessments(Readable.from([bytes]), sink).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AssessmentsInputError);
+    expect((error as Error).message).toBe(`cannot read the assessments input after 0 documents: not valid UTF-8 before byte ${bytes.length}`);
+    expect(sink.rows.assessments).toEqual([]);
+  });
+
+  it('names the input given as `source` in its AssessmentsInputError', async () => {
+    const truncated = gzipSync(Buffer.from(lines([attempt()]))).subarray(0, 30);
+
+    const error = await flattenAssessments(Readable.from([truncated]), arraySink(), { source: 's3://landing/assessments/cut.jsonl.gz' }).catch((e: unknown) => e);
+
+    expect((error as Error).message).toBe('cannot read s3://landing/assessments/cut.jsonl.gz after 0 documents: unexpected end of file');
   });
 
   it('keeps at most 65,535 UTF-8 bytes of a rejected document, without splitting a character', async () => {
