@@ -84,7 +84,7 @@ describe.concurrent('bad input: user_activity CSV sources', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  it.fails('rejects a record holding invalid UTF-8 as that file and line instead of failing the whole COPY as StatementFailed', async () => {
+  it('rejects a record holding invalid UTF-8 as that file and line instead of failing the whole COPY as StatementFailed', async () => {
     const run = await invalidUtf8Run();
 
     expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: 'Stage staging_user', mentions: [`${USER_KEY}:4`] });

@@ -3,12 +3,15 @@
 // parsed once (from_json / json_extract_string, or a CSV field regex), converted (TRY_CAST per
 // column) and checked (a CASE chain finds the first failing column) into a temporary stage table;
 // valid rows are then appended and rejected rows recorded in redline_load_errors, in one
-// transaction, or, over MAXERROR, only the rejected rows are recorded. Fast path for clean JSON
+// transaction, or, over MAXERROR, only the rejected rows are recorded. A file holding invalid
+// UTF-8 is read from a copy with U+FFFD in place of each invalid sequence, and the records on
+// its lines holding one are rejected (error 1220), as Redshift does. Fast path for clean JSON
 // lines: DuckDB's parallel read_json feeds the same conversions straight into the target, and
 // the first rejected row rolls it back in favour of the exact path.
 // Behaviour the Redshift documentation does not state is marked "(unconfirmed)".
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +56,7 @@ const CODE = {
   notNull: 1213,
   /** "Input line is not valid": malformed JSON and CSV records (unconfirmed for JSON). */
   invalidLine: 1216,
+  invalidUtf8: 1220,
   /** (unconfirmed) */
   integerOverflow: 1222,
   invalidType: 1223,
@@ -69,6 +73,7 @@ const MESSAGES: Readonly<Record<number, string>> = {
   [CODE.invalidDecimal]: 'Invalid decimal value',
   [CODE.invalidBoolean]: 'Invalid boolean value',
   [CODE.notNull]: 'Missing data for not-null field',
+  [CODE.invalidUtf8]: 'String contains invalid or unsupported UTF8 codepoints',
   [CODE.integerOverflow]: 'Integer value out of range for the column type',
   [CODE.invalidType]: 'Value not valid for the column type',
 };
@@ -141,16 +146,18 @@ export async function copyIntoDuckDb(
   const job: CopyJob = { conn, spec, context, columns, uris, startTime };
   const scratch = await mkdtemp(join(tmpdir(), 'redline-copy-'));
   try {
-    const files = sqlList(await readablePaths(uris, spec.gzip, source, scratch));
+    const local = await readablePaths(uris, spec.gzip, source, scratch);
     const summary = { table: spec.table, files: uris.length };
     if (spec.format.kind === 'csv') {
-      return { ...summary, ...(await exactLoad(job, csvRecordsSql(files, spec.format, columns.length))) };
+      const text = await textFiles(job, local, scratch);
+      return { ...summary, ...(await exactLoad(job, csvRecordsSql(text, spec.format, columns.length))) };
     }
     const paths = await jsonPaths(spec.format.paths, columns, source);
     const keys = topLevelKeys(paths);
-    const loaded = keys === null ? null : await tryCleanJsonLoad(job, files, keys);
+    const loaded = keys === null ? null : await tryCleanJsonLoad(job, sqlList(local), keys);
     if (typeof loaded === 'number') return { ...summary, read: loaded, loaded, rejected: 0 };
-    return { ...summary, ...(await exactLoad(job, jsonRecordsSql(files, paths, keys))) };
+    const text = await textFiles(job, local, scratch);
+    return { ...summary, ...(await exactLoad(job, jsonRecordsSql(text, paths, keys))) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -345,6 +352,62 @@ async function gunzipFile(uri: string, from: string, to: string): Promise<void> 
   }
 }
 
+/**
+ * The files as the exact path reads them. read_text refuses a file holding invalid UTF-8, where
+ * Redshift rejects only the records holding it (error 1220): such a file is read from a copy in
+ * `scratch` decoded with U+FFFD in place of each invalid sequence (line numbers do not move: a
+ * line feed is never part of an invalid sequence), and its lines holding one are listed.
+ */
+interface TextFiles {
+  /** SQL list of the files to read, in the order of the COPY's files. */
+  files: string;
+  /** The physical lines holding invalid UTF-8: file_no and line_no, both 1-based. */
+  invalidLines: readonly { fileNo: number; lineNo: number }[];
+}
+
+async function textFiles(job: CopyJob, paths: readonly string[], scratch: string): Promise<TextFiles> {
+  const readable = [...paths];
+  const invalidLines: { fileNo: number; lineNo: number }[] = [];
+  for (const fileNo of await invalidUtf8Files(job, paths)) {
+    const decoded = join(scratch, `utf8-${fileNo}.txt`);
+    const lineNos = await decodeWithReplacement(paths[fileNo - 1]!, decoded);
+    readable[fileNo - 1] = decoded;
+    invalidLines.push(...lineNos.map((lineNo) => ({ fileNo, lineNo })));
+  }
+  return { files: sqlList(readable), invalidLines };
+}
+
+/** The 1-based positions in `paths` of the files that are not valid UTF-8 (DuckDB reads them all in parallel). */
+async function invalidUtf8Files(job: CopyJob, paths: readonly string[]): Promise<number[]> {
+  const sql = `SELECT file_no FROM ${numberedFiles(sqlList(paths), 'read_blob')}
+    WHERE try(decode(content)) IS NULL ORDER BY file_no`;
+  try {
+    const reader = await job.conn.runAndReadAll(sql);
+    return reader.getRowsJS().map(([fileNo]) => Number(fileNo));
+  } catch (error) {
+    throw new StatementFailed(`COPY into ${job.spec.table}: ${(error as Error).message}`);
+  }
+}
+
+/** Writes file `from` to `to` decoded as UTF-8, U+FFFD in place of each invalid sequence; returns its invalid lines. */
+async function decodeWithReplacement(from: string, to: string): Promise<number[]> {
+  const bytes = await readFile(from);
+  await writeFile(to, bytes.toString('utf8'));
+  return invalidUtf8Lines(bytes);
+}
+
+/** The 1-based numbers of the lines of `bytes` that are not valid UTF-8. */
+function invalidUtf8Lines(bytes: Buffer): number[] {
+  const lineNos: number[] = [];
+  for (let start = 0, lineNo = 1; start <= bytes.length; lineNo++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline === -1 ? bytes.length : newline;
+    if (!isUtf8(bytes.subarray(start, end))) lineNos.push(lineNo);
+    start = end + 1;
+  }
+  return lineNos;
+}
+
 /** DuckDB paths for the target columns: their names ('auto') or a jsonpaths file, in order. */
 async function jsonPaths(paths: string, columns: readonly TargetColumn[], source: CopySource): Promise<string[]> {
   const expressions = paths === 'auto' ? null : readJsonPathsFile(paths, (await source.get(paths)).toString('utf8'));
@@ -474,51 +537,71 @@ function topLevelKeys(paths: readonly string[]): string[] | null {
 /**
  * JSON records. A file whose whole content is one JSON object (pretty-printed song files) is one
  * record, numbered with its last line as Redshift numbers JSON errors; otherwise every non-blank
- * line is a record. A UTF-8 byte order mark at the start of a file is not part of its first record. Top-level keys are read with from_json into a struct (faster than a path list).
+ * line is a record. A UTF-8 byte order mark at the start of a file is not part of its first record.
+ * A record holding invalid UTF-8 is rejected before it is parsed. Top-level keys are read with
+ * from_json into a struct (faster than a path list).
  */
-function jsonRecordsSql(files: string, paths: readonly string[], keys: readonly string[] | null): RecordsSql {
+function jsonRecordsSql(text: TextFiles, paths: readonly string[], keys: readonly string[] | null): RecordsSql {
   const lines = `
     WITH texts AS (
-      SELECT file_no, ltrim(content, chr(65279)) AS content FROM ${numberedText(files)}
+      SELECT file_no, ltrim(content, chr(65279)) AS content FROM ${numberedFiles(text.files, 'read_text')}
     ), files AS (
       SELECT file_no, content,
              CASE WHEN json_valid(content) THEN json_type(content) = 'OBJECT' ELSE false END AS whole
       FROM texts
     ), split AS (
-      SELECT file_no, CASE WHEN whole THEN [content] ELSE string_split(content, chr(10)) END AS parts,
+      SELECT file_no, whole, CASE WHEN whole THEN [content] ELSE string_split(content, chr(10)) END AS parts,
              CASE WHEN whole THEN len(string_split(rtrim(content, ${WHITESPACE}), chr(10))) - 1 ELSE 0 END
                AS line_offset
       FROM files
     )
-    SELECT file_no, line_no, ${withoutCarriageReturn('line')} AS raw_line
-    FROM (SELECT file_no, generate_subscripts(parts, 1) + line_offset AS line_no, unnest(parts) AS line FROM split)
+    SELECT file_no, line_no, ${withoutCarriageReturn('line')} AS raw_line,
+           CASE WHEN whole THEN ${fileHoldsInvalidUtf8(text)} ELSE ${lineHoldsInvalidUtf8(text)} END AS invalid_utf8
+    FROM (SELECT file_no, whole, generate_subscripts(parts, 1) + line_offset AS line_no, unnest(parts) AS line
+          FROM split)
     WHERE regexp_matches(line, '[^ \\t\\r]')`;
   const parse =
     keys === null
       ? `json_extract_string(raw_line, ${sqlList(paths)})`
       : `from_json(raw_line, ${sqlString(JSON.stringify(Object.fromEntries(keys.map((key) => [key, 'VARCHAR']))))})`;
   const records = `
-    SELECT *, CASE WHEN vals IS NULL THEN ${CODE.invalidLine} END AS record_error
-    FROM (SELECT file_no, line_no, raw_line,
+    SELECT *, CASE WHEN invalid_utf8 THEN ${CODE.invalidUtf8} WHEN vals IS NULL THEN ${CODE.invalidLine} END
+             AS record_error
+    FROM (SELECT file_no, line_no, raw_line, invalid_utf8,
                  CASE WHEN regexp_matches(raw_line, '^\\s*\\{') THEN try(${parse}) END AS vals
           FROM lines)`;
   const fields = keys === null ? paths.map((_, i) => `vals[${i + 1}]`) : keys.map((key) => `vals.${quoteIdent(key)}`);
   return { lines, records, fields };
 }
 
-/** Each file's text with its 1-based position in `files` (a hash join: list_position is quadratic). */
-function numberedText(files: string): string {
-  return `read_text(${files}) JOIN (SELECT unnest(${files}) AS filename, generate_subscripts(${files}, 1) AS file_no)
+/** Each file's content with its 1-based position in `files` (a hash join: list_position is quadratic). */
+function numberedFiles(files: string, reader: 'read_text' | 'read_blob'): string {
+  return `${reader}(${files}) JOIN (SELECT unnest(${files}) AS filename, generate_subscripts(${files}, 1) AS file_no)
       USING (filename)`;
+}
+
+/** SQL: whether line `line_no` of file `file_no` holds invalid UTF-8. */
+function lineHoldsInvalidUtf8(text: TextFiles): string {
+  if (text.invalidLines.length === 0) return 'false';
+  const fileNos = text.invalidLines.map((line) => line.fileNo).join(', ');
+  const lineNos = text.invalidLines.map((line) => line.lineNo).join(', ');
+  return `(file_no, line_no) IN (SELECT unnest([${fileNos}]), unnest([${lineNos}]))`;
+}
+
+/** SQL: whether file `file_no` holds invalid UTF-8. */
+function fileHoldsInvalidUtf8(text: TextFiles): string {
+  if (text.invalidLines.length === 0) return 'false';
+  return `file_no IN (${[...new Set(text.invalidLines.map((line) => line.fileNo))].join(', ')})`;
 }
 
 /**
  * CSV records (RFC 4180: quoted fields may hold the delimiter, doubled quotes and line breaks;
  * white space around a quoted field is ignored). Header lines are skipped per file; a record is
- * numbered with its first line. Field-count mismatches are record errors.
+ * numbered with its first line. A record holding invalid UTF-8 and field-count mismatches are
+ * record errors.
  */
 function csvRecordsSql(
-  files: string,
+  text: TextFiles,
   format: { ignoreHeader: number; delimiter: string },
   columnCount: number,
 ): RecordsSql {
@@ -531,13 +614,13 @@ function csvRecordsSql(
   const lines = `
     WITH files AS (
       SELECT file_no, string_split(content, chr(10)) AS parts
-      FROM ${numberedText(files)}
+      FROM ${numberedFiles(text.files, 'read_text')}
     ), physical AS (
       SELECT file_no, generate_subscripts(parts, 1) AS line_no, unnest(parts) AS line, len(parts) AS line_count
       FROM files
     ), kept AS (
       SELECT file_no, line_no, ${withoutCarriageReturn('line')} AS line,
-             (strlen(line) - strlen(replace(line, '"', ''))) % 2 AS odd
+             (strlen(line) - strlen(replace(line, '"', ''))) % 2 AS odd, ${lineHoldsInvalidUtf8(text)} AS invalid
       FROM physical WHERE line_no > ${Math.trunc(format.ignoreHeader)} AND NOT (line_no = line_count AND line = '')
     ), opened AS (
       SELECT *, (sum(odd) OVER running - odd) % 2 = 0 AS starts_record FROM kept
@@ -546,13 +629,15 @@ function csvRecordsSql(
       SELECT *, sum(starts_record::INTEGER) OVER running AS record_no FROM opened
       WINDOW running AS (PARTITION BY file_no ORDER BY line_no ROWS UNBOUNDED PRECEDING)
     )
-    SELECT file_no, min(line_no) AS line_no, string_agg(line, chr(10) ORDER BY line_no) AS raw_line
+    SELECT file_no, min(line_no) AS line_no, string_agg(line, chr(10) ORDER BY line_no) AS raw_line,
+           bool_or(invalid) AS invalid_utf8
     FROM numbered GROUP BY file_no, record_no`;
   const records = `
     SELECT file_no, line_no, raw_line,
            CASE WHEN well_formed THEN list_transform(pieces, lambda p: CASE WHEN starts_with(ltrim(p[2:]), '"')
                 THEN replace(trim(p[2:])[2:-2], '""', '"') ELSE p[2:] END) END AS vals,
-           CASE WHEN NOT well_formed THEN ${CODE.invalidLine}
+           CASE WHEN invalid_utf8 THEN ${CODE.invalidUtf8}
+                WHEN NOT well_formed THEN ${CODE.invalidLine}
                 WHEN len(pieces) > ${columnCount} THEN ${CODE.extraColumns}
                 WHEN len(pieces) < ${columnCount} THEN ${CODE.missingColumns} END AS record_error
     FROM (SELECT *, array_to_string(pieces, '') = ${delimiter} || raw_line AS well_formed

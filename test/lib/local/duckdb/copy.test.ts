@@ -80,6 +80,11 @@ function lines(...records: unknown[]): string {
   return records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 }
 
+/** `text` one byte per character (Latin-1): '\xff' or '\xe9' stands for a byte that is not valid UTF-8 there. */
+function latin1(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
+
 describe('jsonPathToDuckDb', () => {
   it('translates bracket, dot, nested and array notation, quoting keys', () => {
     expect(jsonPathToDuckDb("$['artist']")).toBe('$."artist"');
@@ -293,6 +298,69 @@ describe('copyIntoDuckDb: JSON', () => {
     expect(result).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
     expect((await loadErrors())[0]).toMatchObject({ lineNumber: 4, rawLine: '{"artist":"b","user_id":"x"}' });
   });
+
+  it('rejects a JSON line holding invalid UTF-8 with error 1220 and loads the rest', async () => {
+    const valid = (record: unknown) => Buffer.from(lines(record));
+    const invalid = latin1('{"artist":"Bj\xffrk","user_id":2}\n');
+    await store.put('s3://landing/events/a.json', lines({ artist: 'clean', user_id: 1 }));
+    await store.put(
+      's3://landing/events/b.json',
+      Buffer.concat([valid({ artist: 'Sigur Rós', user_id: 3 }), invalid, valid({ user_id: 4 })]),
+    );
+    const result = await copyAuto('s3://landing/events/', { maxError: 1 });
+    expect(result).toEqual({ table: 'events', files: 2, read: 4, loaded: 3, rejected: 1 });
+    expect(await rows('SELECT artist, user_id FROM events ORDER BY user_id')).toEqual([
+      { artist: 'clean', user_id: 1 },
+      { artist: 'Sigur Rós', user_id: 3 },
+      { artist: null, user_id: 4 },
+    ]);
+    expect(await loadErrors()).toEqual([
+      {
+        fileName: 's3://landing/events/b.json',
+        lineNumber: 2,
+        columnName: null,
+        columnType: null,
+        errorCode: 1220,
+        errorMessage: 'String contains invalid or unsupported UTF8 codepoints',
+        rawLine: '{"artist":"Bj\uFFFDrk","user_id":2}',
+        rawFieldValue: null,
+      },
+    ]);
+  });
+
+  it('fails over MAXERROR on a gzip JSON line holding invalid UTF-8, naming its file and line', async () => {
+    await store.put('s3://landing/events/a.json.gz', gzipSync(latin1('{"user_id":1}\n{"user_id":2,"level":"\xff"}\n')));
+    const failure = await copyAuto('s3://landing/events/', { gzip: true }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(LoadErrorsExceeded);
+    expect(String(failure)).toContain('s3://landing/events/a.json.gz:2');
+    expect(await loadErrors()).toMatchObject([{ lineNumber: 2, errorCode: 1220 }]);
+    expect(await rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
+  });
+
+  it('rejects a pretty-printed object holding invalid UTF-8 as one record numbered with its last line', async () => {
+    const song = JSON.stringify({ artist: 'Mot\xf6rhead', user_id: 5 }, null, 2);
+    await store.put('s3://landing/events/song.json', latin1(song));
+    const result = await copyAuto('s3://landing/events/', { maxError: 1 });
+    expect(result).toMatchObject({ read: 1, loaded: 0, rejected: 1 });
+    expect(await loadErrors()).toMatchObject([
+      { lineNumber: 4, errorCode: 1220, rawLine: expect.stringContaining('"artist": "Mot\uFFFDrhead"') },
+    ]);
+  });
+
+  it('rejects a JSON line without a value for a NOT NULL timestamp with error 1213 naming the column', async () => {
+    await createTable('plays', { user_id: ['INTEGER', 'INTEGER'], ts: ['TIMESTAMP NOT NULL', 'TIMESTAMP'] });
+    const plays = lines({ user_id: 1, ts: 1541030400000 }, { user_id: 2 }, { user_id: 3, ts: null });
+    await store.put('s3://landing/plays/a.json', plays);
+    const format = { kind: 'json', paths: 'auto' } as const;
+    const spec = { table: 'plays', from: 's3://landing/plays/', format, timeFormat: 'epochmillisecs' } as const;
+    const result = await copy({ ...spec, maxError: 2 });
+    expect(result).toMatchObject({ read: 3, loaded: 1, rejected: 2 });
+    const errors = await readLoadErrors(conn, 'plays', context, 10);
+    expect(errors.map((e) => [e.lineNumber, e.columnName, e.columnType, e.errorCode, e.errorMessage])).toEqual([
+      [2, 'ts', 'TIMESTAMP', 1213, 'Missing data for not-null field'],
+      [3, 'ts', 'TIMESTAMP', 1213, 'Missing data for not-null field'],
+    ]);
+  });
 });
 
 describe('copyIntoDuckDb: MAXERROR, appending, files', () => {
@@ -450,6 +518,31 @@ describe('copyIntoDuckDb: CSV', () => {
       [6, 'level', 1204],
     ]);
     expect(errors[3]).toMatchObject({ rawLine: 'long,1,paid!,1', rawFieldValue: 'paid!', columnType: 'CHAR(4)' });
+  });
+
+  it('rejects a CSV record holding invalid UTF-8 on any of its lines with error 1220 and loads the rest', async () => {
+    const csv = 'h\nok,1,paid,1\n"two\nline\xe9",2,paid,1\nCaf\xe9,3,paid,1\nlast,4,free,1\n';
+    await store.put('s3://landing/csv/a.csv', latin1(csv));
+    const format = { kind: 'csv', ignoreHeader: 1 } as const;
+    const result = await copy({ table: 'events', from: 's3://landing/csv/', format, maxError: 2 });
+    expect(result).toEqual({ table: 'events', files: 1, read: 4, loaded: 2, rejected: 2 });
+    expect(await rows('SELECT artist FROM events ORDER BY user_id')).toEqual([{ artist: 'ok' }, { artist: 'last' }]);
+    const errors = await readLoadErrors(conn, 'events', context, 10);
+    expect(errors.map((e) => [e.lineNumber, e.columnName, e.errorCode, e.rawLine])).toEqual([
+      [3, null, 1220, '"two\nline\uFFFD",2,paid,1'],
+      [5, null, 1220, 'Caf\uFFFD,3,paid,1'],
+    ]);
+  });
+
+  it('rejects a CSV record with no value for a NOT NULL column with error 1213 naming the column', async () => {
+    await createTable('accounts', { id: ['INTEGER NOT NULL', 'INTEGER'], name: ['VARCHAR', 'VARCHAR(10)'] });
+    await store.put('s3://landing/accounts/a.csv', '1,Ada\n,Grace\n');
+    const format = { kind: 'csv' } as const;
+    const result = await copy({ table: 'accounts', from: 's3://landing/accounts/', format, maxError: 1 });
+    expect(result).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
+    expect(await readLoadErrors(conn, 'accounts', context, 10)).toMatchObject([
+      { lineNumber: 2, columnName: 'id', errorCode: 1213, errorMessage: 'Missing data for not-null field' },
+    ]);
   });
 });
 

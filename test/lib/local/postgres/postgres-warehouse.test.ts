@@ -181,6 +181,19 @@ describe.skipIf(!serverAnswers)('PostgresWarehouse', () => {
       [4, 'label', 1204],
     ]);
   });
+
+  it('COPY rejects a record holding invalid UTF-8 (1220) and one missing a NOT NULL value (1213), as on DuckDB', async () => {
+    const utf8Context = { runId: 'run-2', step: 'stage_numbers' };
+    await environment.store.put('s3://redline-landing/numbers-utf8/a.csv', Buffer.from('5,fiv\n6,s\xe9x\n,nil\n', 'latin1'));
+    const spec = copySpecSchema.parse({ table: 'numbers', from: 's3://redline-landing/numbers-utf8/', format: { kind: 'csv' }, maxError: 2 });
+
+    expect(await warehouse.copy(spec, utf8Context)).toEqual({ table: 'numbers', files: 1, read: 3, loaded: 1, rejected: 2 });
+    const errors = await warehouse.loadErrors('numbers', utf8Context, 10);
+    expect(errors.map((e) => [e.lineNumber, e.columnName, e.errorCode, e.rawLine])).toEqual([
+      [2, null, 1220, '6,s\uFFFDx'],
+      [3, 'n', 1213, ',nil'],
+    ]);
+  });
 });
 
 describe.skipIf(!serverAnswers)('sparkify on PostgreSQL vs DuckDB', () => {
@@ -260,7 +273,10 @@ async function runSparkify(deps: HandlerDeps, runId: string, runDates: readonly 
       })) as StageResult;
       loads.push({ table, files, read, loaded, rejected });
     }
-    for (const step of sparkify.steps) await handlers.transform({ ...event, step: step.name });
+    for (const step of sparkify.steps) {
+      const task = step.kind === 'clean' ? handlers.clean : step.kind === 'model' ? handlers.model : handlers.transform;
+      await task({ ...event, step: step.name });
+    }
     await handlers.check(event);
   }
   const tables: Record<string, Fingerprint> = {};
