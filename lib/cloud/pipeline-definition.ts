@@ -32,6 +32,7 @@ import { Construct } from 'constructs';
 import type { PipelineSpec } from '../pipelines/spec.ts';
 import { SCHEMA_STEP, type FlattenSourceSpec, type StepSpec } from '../pipelines/spec.ts';
 import { resolveTriggerRules, type TriggeredStep } from '../pipelines/trigger-rules.ts';
+import { sparkJobTask, type SparkJobTarget } from './spark-job-task.ts';
 import { stagedTables } from '../../lambdas/core/staged-tables.ts';
 import { TRANSIENT_ERRORS } from '../../lambdas/core/errors.ts';
 import { RECORD_FAILURE_STATE } from '../../lambdas/core/state-names.ts';
@@ -50,6 +51,11 @@ export interface PipelineDefinitionProps {
    * @default 15 minutes (the Lambda maximum)
    */
   readonly taskTimeout?: Duration;
+  /**
+   * Where the spec's job steps run (EMR Serverless application, runtime role, S3 locations).
+   * @default none; required when the spec has a job step
+   */
+  readonly sparkJobs?: SparkJobTarget;
 }
 
 /**
@@ -141,8 +147,11 @@ export class PipelineDefinition extends Construct {
         return this.task(`Clean ${step.name}`, 'clean', { step: step.name }, `$.cleaned.${step.name}`);
       case 'model':
         return this.task(`Train ${step.name}`, 'model', { step: step.name }, `$.models.${step.name}`);
-      case 'job':
-        throw new Error(`pipeline ${this.props.spec.name}: job steps are not wired yet`);
+      case 'job': {
+        const { sparkJobs, spec } = this.props;
+        if (!sparkJobs) throw new Error(`pipeline ${spec.name}: job step ${step.name} needs sparkJobs`);
+        return sparkJobTask(this, `Run job ${step.name}`, { pipeline: spec.name, job: step, target: sparkJobs });
+      }
     }
   }
 

@@ -2,13 +2,16 @@
 // entry lambdas/aws/entry.ts, bundled locally by esbuild with the sql/ folder beside the bundle)
 // and the Step Functions state machine PipelineDefinition builds from the spec, with logging,
 // X-Ray tracing and an overall timeout. Each function has its own role holding only what its
-// handler does: plan lists the landing prefixes and writes manifests; stage, transform, check and
-// summarize drive the workgroup through the Redshift Data API; notify, invoked by an EventBridge
+// handler does: plan lists the landing prefixes and writes manifests; stage, transform, clean, check
+// and summarize drive the workgroup through the Redshift Data API; notify, invoked by an EventBridge
 // rule when an execution fails, times out or is aborted, reads that execution's history and
 // publishes to the alert topic; watermarks reads the warehouse; extract writes its tables' CSV
 // extracts to the landing bucket, and with a source database configured runs in the warehouse VPC
 // and reads the database's secret; download, outside any VPC (it fetches from the internet), writes
-// exactly its declared landing keys and its records of them, and records itself in the run audit.
+// exactly its declared landing keys and its records of them, and records itself in the run audit;
+// model queries the warehouse and writes its scores file under manifests/ for the warehouse to COPY.
+// A spec's job steps run on the stack's EMR Serverless application (SparkJobs); the state machine
+// may start job runs there and follow them.
 import { BackfillDefinition } from './backfill-definition.ts';
 import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { downloadRecordKey } from '../../lambdas/core/locations.ts';
@@ -31,6 +34,7 @@ import { PROJECT_ROOT, SQL_ROOT } from '../local/project-paths.ts';
 import { HANDLER_NAMES, type HandlerName } from '../../lambdas/handlers/index.ts';
 import { WORK_PREFIXES } from './data-buckets.ts';
 import { PipelineDefinition } from './pipeline-definition.ts';
+import type { SparkJobs } from './spark-jobs.ts';
 import { LOCAL_ESM_BUNDLING } from './lambda-bundling.ts';
 import { flatArn } from './nag-findings.ts';
 import type { Warehouse } from './warehouse.ts';
@@ -48,6 +52,8 @@ const HANDLER_ACCESS: Readonly<
   plan: 'landing-and-manifests',
   stage: 'warehouse-and-manifests',
   transform: 'warehouse',
+  clean: 'warehouse',
+  model: 'warehouse-and-manifests',
   check: 'warehouse',
   summarize: 'warehouse-and-report',
   notify: 'alerts',
@@ -60,7 +66,8 @@ const HANDLER_ACCESS: Readonly<
 
 /**
  * The handlers a spec's flow calls (see PipelineDefinition): staging only with sources, extracting
- * only with an extract, downloading only with downloads.
+ * only with an extract, downloading only with downloads, cleaning only with a cleaning step,
+ * training only with a model step.
  */
 export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
   return HANDLER_NAMES.filter((handler) => {
@@ -69,6 +76,8 @@ export function handlersUsedBy(spec: PipelineSpec): HandlerName[] {
     if (handler === 'publish') return spec.publish.length > 0;
     if (handler === 'watermarks' || handler === 'extract') return spec.extract !== undefined;
     if (handler === 'download') return spec.downloads.length > 0;
+    if (handler === 'clean') return spec.steps.some((s) => s.kind === 'clean');
+    if (handler === 'model') return spec.steps.some((s) => s.kind === 'model');
     return true;
   });
 }
@@ -115,6 +124,12 @@ export interface PipelineProps {
    * @default three months
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Where the spec's job steps run (EMR Serverless); the state machine may start and follow job
+   * runs there. Required when the spec has a job step.
+   * @default none
+   */
+  readonly sparkJobs?: SparkJobs;
 }
 
 export class Pipeline extends Construct {
@@ -195,7 +210,7 @@ export class Pipeline extends Construct {
     }
     this.functions = functions;
 
-    const definition = new PipelineDefinition(this, 'Definition', { spec: props.spec, functions });
+    const definition = new PipelineDefinition(this, 'Definition', { spec: props.spec, functions, sparkJobs: props.sparkJobs?.target });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition.startState),
@@ -203,6 +218,7 @@ export class Pipeline extends Construct {
       tracingEnabled: true,
       timeout: Duration.minutes(2 * props.spec.sla.maxDurationMinutes),
     });
+    if (props.sparkJobs && props.spec.steps.some((s) => s.kind === 'job')) props.sparkJobs.grantStartJobRun(this.stateMachine.role);
     Validations.of(this.stateMachine).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -331,7 +347,8 @@ export class Pipeline extends Construct {
       }
       case 'warehouse-and-manifests': {
         // The stage task narrows a 'new-files' source's manifest to unloaded files and writes the
-        // load-once ledger's CSV, both under the pipeline's manifests/ prefix.
+        // load-once ledger's CSV, the model task writes its scores CSV, all under the pipeline's
+        // manifests/ prefix, for the warehouse to COPY.
         const manifestPrefix = `${WORK_PREFIXES.manifests}${props.spec.name}/`;
         role.addToPolicy(
           new iam.PolicyStatement({
@@ -343,8 +360,9 @@ export class Pipeline extends Construct {
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${flatArn(props.workBucket)}/${manifestPrefix}*]`,
           reason:
-            "The stage task reads the run's manifests and writes the new-files manifest and ledger CSV under its own " +
-            'manifests/ prefix; keys are only known at run time, so a wildcard below the fixed prefix is needed.',
+            "The stage task reads the run's manifests and writes the new-files manifest and ledger CSV, the model task " +
+            "its scores CSV, under the pipeline's own manifests/ prefix; keys are only known at run time, so a wildcard " +
+            'below the fixed prefix is needed.',
         });
         this.grantWarehouse(role, props);
         return;

@@ -2,24 +2,30 @@
 // warehouse, the alert topic, the pipeline assets (jsonpaths files) in the work bucket's assets/
 // prefix, and for every declared pipeline its functions, state machine, schedule, alarms and
 // dashboard; plus the managed policy for redriving failed runs, and the game-events collector (an
-// HTTP API whose events Firehose lands in the landing bucket).
+// HTTP API whose events Firehose lands in the landing bucket). When a pipeline has job steps: the
+// EMR Serverless application they run on (SparkJobs, in the warehouse VPC) and the jobs/ folder
+// deployed to the work bucket's assets/jobs/.
 import { staticPrefix } from '../../lambdas/core/partition.ts';
 import { CfnOutput, DefaultStackSynthesizer, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { pipelines as declaredPipelines } from '../pipelines/index.ts';
-import type { PipelineSpec } from '../pipelines/spec.ts';
-import { SQL_ROOT } from '../local/project-paths.ts';
+import type { JobStepSpec, PipelineSpec } from '../pipelines/spec.ts';
+import { JOBS_ROOT, PROJECT_ROOT, SQL_ROOT } from '../local/project-paths.ts';
 import { PipelineAlerts } from './alerts.ts';
 import { EventCollector, type EventCollectorProps } from './collector.ts';
 import { DataBuckets, WORK_PREFIXES } from './data-buckets.ts';
 import { Pipeline } from './pipeline.ts';
 import { RedrivePolicy } from './redrive-policy.ts';
+import { SparkJobs } from './spark-jobs.ts';
 import { PipelineSchedule } from './schedule.ts';
 import { Warehouse } from './warehouse.ts';
 import { flatArn, flatResource } from './nag-findings.ts';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidInput } from '../../lambdas/core/errors.ts';
 
 export interface RedlineStackProps extends StackProps {
   /**
@@ -68,6 +74,8 @@ export class RedlineStack extends Stack {
   readonly pipelines: readonly Pipeline[];
   /** The game-events collector, unless `collector: false`. */
   readonly collector?: EventCollector;
+  /** Where the pipelines' job steps run, when any pipeline has one. */
+  readonly sparkJobs?: SparkJobs;
 
   constructor(scope: Construct, id: string, props: RedlineStackProps = {}) {
     super(scope, id, props);
@@ -88,8 +96,27 @@ export class RedlineStack extends Stack {
       sources: [s3deploy.Source.asset(SQL_ROOT, { exclude: ['**/*.sql', '**/queries'] })],
       destinationBucket: this.buckets.work,
       destinationKeyPrefix: WORK_PREFIXES.assets,
+      // assets/jobs/ is JobAssets' to keep in sync; this deployment must not prune it.
+      exclude: [`${JOBS_ASSETS}*`],
     });
     this.acknowledgeAssetDeployment(assets);
+
+    const jobs = specs.flatMap((spec) => spec.steps.filter((step): step is JobStepSpec => step.kind === 'job'));
+    let jobAssets: s3deploy.BucketDeployment | undefined;
+    if (jobs.length > 0) {
+      this.sparkJobs = new SparkJobs(this, 'SparkJobs', {
+        applicationName: `${namePrefix}-spark`,
+        workBucket: this.buckets.work,
+        entryPoints: [...new Set(jobs.map(shippedEntryPoint))],
+        vpc: this.warehouse.vpc,
+      });
+      jobAssets = new s3deploy.BucketDeployment(this, 'JobAssets', {
+        // The *.mjs files are the jobs' local stand-ins; only the entry points run in AWS.
+        sources: [s3deploy.Source.asset(JOBS_ROOT, { exclude: ['**/*.mjs'] })],
+        destinationBucket: this.buckets.work,
+        destinationKeyPrefix: `${WORK_PREFIXES.assets}${JOBS_ASSETS}`,
+      });
+    }
 
     const sourceDatabaseSecret = props.sourceDatabaseSecretArn
       ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SourceDatabaseSecret', props.sourceDatabaseSecretArn)
@@ -112,12 +139,14 @@ export class RedlineStack extends Stack {
         workBucket: this.buckets.work,
         alertTopic: this.alerts.topic,
         entry: props.lambdaEntry,
+        sparkJobs: this.sparkJobs,
         ...(spec.extract && sourceDatabaseSecret && secretsEndpoint
           ? { sourceDatabase: { secret: sourceDatabaseSecret, secretsEndpoint } }
           : {}),
       });
-      // A run must find its jsonpaths files in assets/.
+      // A run must find its jsonpaths files in assets/, and its jobs' entry points in assets/jobs/.
       pipeline.node.addDependency(assets);
+      if (jobAssets && spec.steps.some((step) => step.kind === 'job')) pipeline.node.addDependency(jobAssets);
       if (spec.schedule) {
         new PipelineSchedule(this, `Schedule-${spec.name}`, {
           spec,
@@ -185,4 +214,15 @@ export class RedlineStack extends Stack {
       });
     }
   }
+}
+
+/** Where the jobs/ folder lands under the work bucket's assets/, as job entry points name it. */
+const JOBS_ASSETS = 'jobs/';
+
+/** A job's entry point, which must be a file of the project's jobs/ folder (the folder that is shipped). */
+function shippedEntryPoint(job: JobStepSpec): string {
+  if (!job.entryPoint.startsWith(JOBS_ASSETS) || !existsSync(join(PROJECT_ROOT, job.entryPoint))) {
+    throw new InvalidInput(`job ${job.name}: entry point ${job.entryPoint} is not a file of the project's ${JOBS_ASSETS} folder`);
+  }
+  return job.entryPoint;
 }

@@ -5,6 +5,7 @@
 // the state that failed and the error; a notifier that fails too is reported beside the error.
 import './promise-with-resolvers.ts';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { createHandlers, type HandlerName, type TaskHandler } from '../../lambdas/handlers/index.ts';
 import type { CheckResult } from '../../lambdas/core/errors.ts';
@@ -19,12 +20,15 @@ import { InvalidInput } from '../../lambdas/core/errors.ts';
 import { readExecution, saveExecution } from './execution-records.ts';
 import { openLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from './local-environment.ts';
 import { allStates, definitionOf, handlerOfFunctionArn, startingAt, type AslDefinition } from './state-machine-definition.ts';
+import { localJobRunHandler, startsJobRun, type LocalJobRunOptions } from './spark-job-runs.ts';
 
 /** Lets a caller wrap the task handlers, e.g. to inject faults, or share one open environment. */
 interface Interception {
   interceptTasks?: (handlers: Record<HandlerName, TaskHandler>) => Record<HandlerName, TaskHandler>;
   /** An environment already open (e.g. for concurrent runs of a backfill); the run leaves it open. */
   environment?: LocalEnvironment;
+  /** Factor applied to job steps' timeouts (see LocalJobRunOptions.timeoutScale). @default 1 */
+  jobTimeoutScale?: number;
 }
 
 export interface ResumeOptions extends LocalEnvironmentOptions, Interception {
@@ -111,7 +115,10 @@ async function execute(options: LocalEnvironmentOptions & Interception, plan: Ex
     const handlers = tasks.track(observed.wrap((options.interceptTasks ?? ((h) => h))(createHandlers(environment))));
     const execution = new StateMachine(definition as unknown as StateMachineDefinition).run(plan.input as never, {
       overrides: {
-        taskResourceLocalHandlers: bindTaskStates(definition, handlers) as TaskOverrides,
+        taskResourceLocalHandlers: bindTaskStates(definition, handlers, {
+          logDir: join(options.stateDir, 'job-logs'),
+          ...(options.jobTimeoutScale === undefined ? {} : { timeoutScale: options.jobTimeoutScale }),
+        }) as TaskOverrides,
         waitTimeOverrides: pausesOf(definition, 'Wait'),
         retryIntervalOverrides: pausesOf(definition, 'Task'),
       },
@@ -231,14 +238,22 @@ async function existingTables(warehouse: Warehouse, tables: readonly string[]): 
   return tables.filter((t) => present.has(t));
 }
 
-/** Maps each Task state of the definition to the handler its function ARN stands for. */
+/**
+ * Maps each Task state of the definition to the handler its function ARN stands for, and each
+ * EMR Serverless job run state to a local run of its job's command (given `jobs`).
+ */
 export function bindTaskStates(
   definition: AslDefinition,
   handlers: Readonly<Record<HandlerName, TaskHandler>>,
+  jobs?: LocalJobRunOptions,
 ): Record<string, TaskHandler> {
   const bound: Record<string, TaskHandler> = {};
   for (const [name, state] of allStates(definition)) {
     if (state.Type !== 'Task') continue;
+    if (jobs && startsJobRun(state)) {
+      bound[name] = localJobRunHandler(name, state, jobs);
+      continue;
+    }
     const handler = handlerOfFunctionArn(String(state.Resource));
     if (!handler) throw new Error(`task ${name} calls ${String(state.Resource)}, which has no local handler`);
     bound[name] = handlers[handler];

@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PipelineDefinition } from '../cloud/pipeline-definition.ts';
+import type { SparkJobTarget } from '../cloud/spark-job-task.ts';
 import type { PipelineSpec } from '../pipelines/spec.ts';
 import { HANDLER_NAMES, type HandlerName } from '../../lambdas/handlers/index.ts';
 
@@ -17,6 +18,17 @@ export const LOCAL_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
 };
 
 const FUNCTION_PREFIX = 'redline-local-';
+
+/**
+ * What a pipeline's job steps name locally as their EMR Serverless application, runtime role and S3
+ * locations (the local work bucket); the runner runs each job's local command instead.
+ */
+export const LOCAL_SPARK_JOB_TARGET: SparkJobTarget = {
+  applicationId: 'local',
+  executionRoleArn: 'arn:aws:iam::000000000000:role/redline-local-spark-job',
+  assetsUri: 's3://redline-work/assets',
+  logUri: 's3://redline-work/job-logs/',
+};
 
 /** The placeholder ARN standing for a handler's Lambda function locally. */
 export function placeholderFunctionArn(handler: HandlerName): string {
@@ -35,7 +47,7 @@ export function localPipelineStack(spec: PipelineSpec): { stack: Stack; stateMac
   const functions = Object.fromEntries(
     HANDLER_NAMES.map((h) => [h, lambda.Function.fromFunctionArn(stack, `${h}Function`, placeholderFunctionArn(h))]),
   ) as Record<HandlerName, lambda.IFunction>;
-  const definition = new PipelineDefinition(stack, 'Pipeline', { spec, functions });
+  const definition = new PipelineDefinition(stack, 'Pipeline', { spec, functions, sparkJobs: LOCAL_SPARK_JOB_TARGET });
   const stateMachine = new sfn.StateMachine(stack, 'StateMachine', {
     definitionBody: sfn.DefinitionBody.fromChainable(definition.startState),
   });

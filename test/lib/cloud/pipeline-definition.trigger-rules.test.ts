@@ -10,6 +10,11 @@ import { triggerPipeline } from '../../support/trigger-pipeline.ts';
 const definition = synthesizeDefinition(triggerPipeline);
 const states = new Map(allStates(definition));
 
+/** The `i`-th entry of a state's list field (Catch, Choices). */
+function entryOf(state: string, field: 'Catch' | 'Choices', i: number): unknown {
+  return (states.get(state)?.[field] as unknown[] | undefined)?.[i];
+}
+
 describe('PipelineDefinition with trigger rules', () => {
   it('GIVEN no triggered steps WHEN synthesized THEN no state catches, so a redrive re-runs the failed task', () => {
     const caught = allStates(synthesizeDefinition(sparkify)).filter(([, state]) => state.Catch !== undefined);
@@ -20,8 +25,8 @@ describe('PipelineDefinition with trigger rules', () => {
   it('GIVEN main-line states WHEN synthesized THEN each catches every error into the record of its position', () => {
     expect(states.get('Create tables')?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record failure before the steps' }]);
     expect(states.get('Build b')?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record failure in Build b' }]);
-    expect(states.get('Run quality checks')?.Catch?.[0]?.Next).toBe('Record failure after the steps');
-    expect(states.get('Summarize run')?.Catch?.[0]?.Next).toBe('Record failure after the steps');
+    expect(entryOf('Run quality checks', 'Catch', 0)).toMatchObject({ Next: 'Record failure after the steps' });
+    expect(entryOf('Summarize run', 'Catch', 0)).toMatchObject({ Next: 'Record failure after the steps' });
     expect(states.get('Record failure in Build b')).toEqual({
       Type: 'Pass',
       Parameters: { position: 2, 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.Cause' },
@@ -49,8 +54,8 @@ describe('PipelineDefinition with trigger rules', () => {
   });
 
   it('GIVEN allFailed and oneFailed on b and c WHEN synthesized THEN allFailed runs on a failure up to b, oneFailed up to c', () => {
-    expect(states.get('Run Build cleanup_all_failed?')?.Choices?.[1]).toMatchObject({ NumericLessThanEquals: 2, Next: 'Build cleanup_all_failed' });
-    expect(states.get('Run Build alert_one_failed?')?.Choices?.[1]).toMatchObject({ NumericLessThanEquals: 3, Next: 'Build alert_one_failed' });
+    expect(entryOf('Run Build cleanup_all_failed?', 'Choices', 1)).toMatchObject({ NumericLessThanEquals: 2, Next: 'Build cleanup_all_failed' });
+    expect(entryOf('Run Build alert_one_failed?', 'Choices', 1)).toMatchObject({ NumericLessThanEquals: 3, Next: 'Build alert_one_failed' });
   });
 
   it('GIVEN an allDone step WHEN synthesized THEN no Choice guards it, and after it a failed run ends in Run failed, a clean one goes on to the checks', () => {
