@@ -52,11 +52,17 @@ export const sqlStepSchema = z.object({
 /** A literal a cleaning rule compares with: plain words and numbers only, so it is safe to quote. */
 const ruleLiteral = z.union([z.number().finite(), z.string().regex(/^[A-Za-z0-9 _.:\-]*$/, 'letters, digits, space and _ . : -')]);
 
-/** A row a cleaning step keeps satisfies every constraint; one that breaks any goes to quarantine. */
+/**
+ * A row a cleaning step keeps satisfies every constraint; one that breaks any goes to quarantine.
+ * As in a SQL CHECK, a NULL passes acceptedValues and range (notNull is the rule for NULLs); in an
+ * expression, NULL counts as broken.
+ */
 export const constraintSchema = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('notNull'), column: sqlIdentifier }),
   z.object({ rule: z.literal('acceptedValues'), column: sqlIdentifier, values: z.array(ruleLiteral).min(1) }),
-  z.object({ rule: z.literal('range'), column: sqlIdentifier, min: z.number().finite().optional(), max: z.number().finite().optional() }),
+  z
+    .object({ rule: z.literal('range'), column: sqlIdentifier, min: z.number().finite().optional(), max: z.number().finite().optional() })
+    .refine((r) => r.min !== undefined || r.max !== undefined, 'a range needs a min, a max or both'),
   /** A Redshift SQL boolean expression over the row's columns, true for a row to keep (NULL counts as broken). */
   z.object({ rule: z.literal('expression'), name: sqlIdentifier, sql: z.string().min(1) }),
 ]);
@@ -79,7 +85,7 @@ export const cleanStepSchema = z.object({
   dedupe: z.object({ key: z.array(sqlIdentifier).min(1), latest: sqlIdentifier }).optional(),
   /** The run fails (CleaningThresholdExceeded) when more than this share of the rows is quarantined. */
   maxQuarantinedRatio: z.number().min(0).max(1).default(1),
-});
+}).refine((step) => !step.lowerCase.some((c) => step.upperCase.includes(c)), 'a column is lower-cased or upper-cased, not both');
 
 export const modelStepSchema = z.object({
   kind: z.literal('model'),

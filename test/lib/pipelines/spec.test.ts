@@ -48,4 +48,12 @@ describe('definePipeline', () => {
       ]),
     );
   });
+
+  it('refuses a cleaning range without bounds and a column both lower-cased and upper-cased', () => {
+    const clean = { kind: 'clean', name: 'tidy', table: 'staging_a' } as const;
+
+    expect(() => definePipeline({ ...minimal, steps: [{ ...clean, constraints: [{ rule: 'range', column: 'n' }] }] })).toThrow(/a min, a max or both/);
+    expect(() => definePipeline({ ...minimal, steps: [{ ...clean, lowerCase: ['code'], upperCase: ['code'] }] })).toThrow(/not both/);
+    expect(definePipeline({ ...minimal, reportTables: ['staging_a'], steps: [{ ...clean, constraints: [{ rule: 'range', column: 'n', min: 0 }] }] }).steps[0]).toMatchObject({ kind: 'clean' });
+  });
 });
