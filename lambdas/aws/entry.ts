@@ -68,6 +68,8 @@ function logFailure(error: unknown): void {
 export const plan = lambdaHandler('plan');
 export const stage = lambdaHandler('stage');
 export const transform = lambdaHandler('transform');
+export const clean = lambdaHandler('clean');
+export const model = lambdaHandler('model');
 export const check = lambdaHandler('check');
 export const summarize = lambdaHandler('summarize');
 export const notify = lambdaHandler('notify', (event) =>

@@ -22,6 +22,11 @@ export function ledgerUri(settings: RuntimeSettings, pipeline: string, runId: st
   return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${table}.ledger.csv`;
 }
 
+/** The scores file a model step writes for the warehouse to COPY into its target, beside the run's manifests. */
+export function modelScoresUri(settings: RuntimeSettings, pipeline: string, runId: string, step: string): string {
+  return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/${step}.scores.csv`;
+}
+
 /** Where the flattener writes one raw file's flat tables (file `index` of flatten `name`), beside the run's manifests. */
 export function flattenedPrefixUri(settings: RuntimeSettings, pipeline: string, runId: string, name: string, index: number): string {
   return `s3://${settings.workBucket}/manifests/${pipeline}/${runId}/flattened/${name}/${index}/`;

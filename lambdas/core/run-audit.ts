@@ -2,7 +2,8 @@
 // loaded and rejected, start, end, status). Values travel as parameters; a missing count is
 // written as NULL in the text, since the Data API cannot bind NULL; every parameter is CAST so
 // each engine infers one type for it. Recording is idempotent:
-// a retried submit of the same record inserts nothing.
+// a retried submit of the same record inserts nothing. What a step measured (a model's AUC, …)
+// goes to redline_step_metrics, one row per metric, keyed like the step's record.
 import type { SqlParams, Warehouse } from './ports.ts';
 
 /** The SQL file, under sql/, creating redline's own tables (this audit, the load-once ledger); run before a pipeline's schema. */
@@ -18,6 +19,8 @@ export interface StepRecord {
   endedAt: Date;
   status: 'SUCCEEDED' | 'FAILED';
   error?: string;
+  /** What the step measured, by name (camelCase here, snake_case in the warehouse); finite numbers only. */
+  metrics?: Readonly<Record<string, number>>;
 }
 
 export async function recordStep(warehouse: Warehouse, record: StepRecord): Promise<void> {
@@ -47,6 +50,38 @@ WHERE NOT EXISTS (
       AND started_at = CAST(:started_at AS TIMESTAMP) AND status = CAST(:status AS VARCHAR(16))
 )`;
   await warehouse.execute(sql, params as SqlParams, { runId: record.runId, step: `audit_${record.step}` });
+  const metrics = Object.entries(record.metrics ?? {});
+  if (metrics.length > 0) await recordMetrics(warehouse, record, metrics);
+}
+
+/** One row per metric in one INSERT … SELECT; a retried submit inserts nothing. */
+async function recordMetrics(warehouse: Warehouse, record: StepRecord, metrics: readonly [string, number][]): Promise<void> {
+  const params: Record<string, string | number> = {
+    run_id: record.runId,
+    pipeline: record.pipeline,
+    step: record.step,
+    started_at: sqlTimestamp(record.startedAt),
+  };
+  const rows = metrics.map(([name, value], i) => {
+    params[`metric_${i}`] = snakeCase(name).slice(0, 64);
+    params[`value_${i}`] = value;
+    return `SELECT CAST(:metric_${i} AS VARCHAR(64)) AS metric, CAST(:value_${i} AS DOUBLE PRECISION) AS value`;
+  });
+  const sql = `INSERT INTO redline_step_metrics (run_id, pipeline, step, started_at, metric, value)
+SELECT CAST(:run_id AS VARCHAR(128)), CAST(:pipeline AS VARCHAR(64)), CAST(:step AS VARCHAR(128)), CAST(:started_at AS TIMESTAMP),
+       m.metric, m.value
+FROM (${rows.join('\n      UNION ALL ')}) AS m
+WHERE NOT EXISTS (
+    SELECT 1 FROM redline_step_metrics AS k
+    WHERE k.run_id = CAST(:run_id AS VARCHAR(128)) AND k.step = CAST(:step AS VARCHAR(128))
+      AND k.started_at = CAST(:started_at AS TIMESTAMP) AND k.metric = m.metric
+)`;
+  await warehouse.execute(sql, params as SqlParams, { runId: record.runId, step: `audit_${record.step}_metrics` });
+}
+
+/** 'baselineAuc' → 'baseline_auc'. */
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** 'YYYY-MM-DD HH:MM:SS.mmm', the timestamp literal every engine reads the same way. */

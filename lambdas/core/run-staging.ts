@@ -28,7 +28,8 @@ export function createRunStagingSql(schemaScript: string, table: string, runId: 
   return scopeToRun(render(create), [table], runId);
 }
 
-function createsTable(statement: readonly Token[], table: string): boolean {
+/** Whether `statement` is the `CREATE TABLE IF NOT EXISTS table …` of a schema script. */
+export function createsTable(statement: readonly Token[], table: string): boolean {
   const words = statement.filter(isSignificant).slice(0, 6);
   return (
     isKeyword(words[0], 'CREATE') &&

@@ -1,5 +1,6 @@
 // Wraps a task handler so that each attempt is recorded in the run audit (redline_runs): its
-// step, start and end, status, and for staging the rows read, loaded and rejected. A failure
+// step, start and end, status, for staging the rows read, loaded and rejected, and what the step
+// measured when its result carries `metrics` (an object of numbers, e.g. a model's AUC). A failure
 // is recorded and then rethrown unchanged; if even the record fails then (the warehouse may be
 // the thing that is down), the original error still wins.
 import type { HandlerDeps } from '../core/deps.ts';
@@ -39,9 +40,18 @@ export function audited(
       await recordStep(deps.warehouse, failure).catch(() => undefined);
       throw error;
     }
-    await recordStep(deps.warehouse, { ...base, endedAt: new Date(), status: 'SUCCEEDED', rows: rowsOf(result) });
+    await recordStep(deps.warehouse, { ...base, endedAt: new Date(), status: 'SUCCEEDED', rows: rowsOf(result), metrics: metricsOf(result) });
     return result;
   };
+}
+
+/** The result's `metrics`, when it is an object of finite numbers. */
+function metricsOf(result: unknown): StepRecord['metrics'] {
+  if (result === null || typeof result !== 'object') return undefined;
+  const { metrics } = result as Record<string, unknown>;
+  if (metrics === null || typeof metrics !== 'object') return undefined;
+  const entries = Object.entries(metrics);
+  return entries.every(([, v]) => typeof v === 'number' && Number.isFinite(v)) ? Object.fromEntries(entries) as Record<string, number> : undefined;
 }
 
 function rowsOf(result: unknown): StepRecord['rows'] {

@@ -23,6 +23,10 @@ const base = { pipeline: z.string().min(1), runId: z.string().min(1), runDate, r
 export const planEvent = z.object({ ...base, attempt: z.number().int().min(0) });
 export const stageEvent = z.object({ ...base, table: z.string().min(1), manifest: z.string().startsWith('s3://') });
 export const transformEvent = z.object({ ...base, step: z.string().min(1) });
+/** Runs cleaning step `step` of the pipeline's spec on the run's copy of its table. */
+export const cleanEvent = z.object({ ...base, step: z.string().min(1) });
+/** Trains model step `step` of the pipeline's spec and writes its scores to the step's target. */
+export const modelEvent = z.object({ ...base, step: z.string().min(1) });
 export const checkEvent = z.object(base);
 /** What the run did, from the state, for its report: the loads, the checks and the published result sets. */
 export const summarizeEvent = z.object({
@@ -49,6 +53,8 @@ export const notifyEvent = z.object({
 export type PlanEvent = z.infer<typeof planEvent>;
 export type StageEvent = z.infer<typeof stageEvent>;
 export type TransformEvent = z.infer<typeof transformEvent>;
+export type CleanEvent = z.infer<typeof cleanEvent>;
+export type ModelEvent = z.infer<typeof modelEvent>;
 export type CheckEvent = z.infer<typeof checkEvent>;
 export type SummarizeEvent = z.infer<typeof summarizeEvent>;
 export type ExtractEvent = z.infer<typeof extractEvent>;

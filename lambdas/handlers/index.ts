@@ -2,9 +2,11 @@
 import type { HandlerDeps } from '../core/deps.ts';
 import { audited } from './audited.ts';
 import { createCheckHandler } from './check.ts';
+import { createCleanHandler } from './clean.ts';
 import { createDownloadHandler } from './download.ts';
 import { createExtractHandler } from './extract.ts';
 import { createFlattenHandler } from './flatten.ts';
+import { createModelHandler } from './model.ts';
 import { createNotifyHandler } from './notify.ts';
 import { createPlanHandler } from './plan.ts';
 import { createPublishHandler } from './publish.ts';
@@ -13,7 +15,7 @@ import { createSummarizeHandler } from './summarize.ts';
 import { createTransformHandler } from './transform.ts';
 import { createWatermarksHandler } from './watermarks.ts';
 
-export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten', 'publish', 'download'] as const;
+export const HANDLER_NAMES = ['plan', 'stage', 'transform', 'check', 'summarize', 'notify', 'watermarks', 'extract', 'flatten', 'publish', 'download', 'clean', 'model'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -26,6 +28,8 @@ export function createHandlers(deps: HandlerDeps): Record<HandlerName, TaskHandl
     plan: createPlanHandler(deps),
     stage: audited(deps, (e) => `stage_${String(e.table)}`, createStageHandler(deps)),
     transform: audited(deps, (e) => String(e.step), createTransformHandler(deps)),
+    clean: audited(deps, (e) => `clean_${String(e.step)}`, createCleanHandler(deps)),
+    model: audited(deps, (e) => `model_${String(e.step)}`, createModelHandler(deps)),
     check: audited(deps, () => 'checks', createCheckHandler(deps)),
     summarize: audited(deps, () => 'summary', createSummarizeHandler(deps)),
     notify: createNotifyHandler(deps),

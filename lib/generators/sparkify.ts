@@ -2,7 +2,9 @@
 // layout, field order, types and encoding quirks of the real Udacity sample (see
 // ../shared/data/SOURCES.md): ASCII-only files with \u escapes and "\/", double-mojibake names in the
 // logs, quoted userAgent values, logged-out events with empty userId and nulls, level changes,
-// duplicate song records, pretty-printed song files, rare timestamp collisions.
+// duplicate song records, pretty-printed song files, rare timestamp collisions. A planted signal
+// for the upgrade model: each user's engagement (a hidden trait) raises, while free, both their
+// share of NextSong and their chance of upgrading.
 //
 // Same options => byte-identical files. Only the seeded PRNG in ./random.ts is used.
 // Events are generated and written one day at a time (compact typed arrays, chunked writes).
@@ -229,7 +231,25 @@ function cumulative(weights: readonly (readonly [number, number])[]): { pages: U
   for (let i = 0; i < cum.length; i++) cum[i] = (cum[i] as number) / total;
   return { pages, cum };
 }
-const FREE_TABLE = cumulative(FREE_WEIGHTS);
+
+/** How strongly engagement scales a free user's NextSong weight, and their upgrade pages' (log scale, per unit). */
+const LISTENING_PER_ENGAGEMENT = 0.8;
+const UPGRADING_PER_ENGAGEMENT = 1.5;
+
+/**
+ * A free user's page table for their engagement (a standard normal trait): the more engaged listen
+ * more (a larger share of NextSong) and are more drawn to upgrade, the signal the upgrade model learns.
+ */
+function freeTableFor(engagement: number): { pages: Uint8Array; cum: Float64Array } {
+  // lognormal factors of mean 1, so the sample's overall shares of plays and of upgrades stay about as they were;
+  // the upgrade pages scale with the plays too, so listening more does not dilute them
+  const listen = Math.exp(LISTENING_PER_ENGAGEMENT * engagement - LISTENING_PER_ENGAGEMENT ** 2 / 2);
+  const upgrade = listen * Math.exp(UPGRADING_PER_ENGAGEMENT * engagement - UPGRADING_PER_ENGAGEMENT ** 2 / 2);
+  return cumulative(
+    FREE_WEIGHTS.map(([page, w]) => [page, page === P.NextSong ? w * listen : page === P.Upgrade || page === P.SubmitUpgrade ? w * upgrade : w] as const),
+  );
+}
+
 const PAID_TABLE = cumulative(PAID_WEIGHTS);
 
 function drawFrom(table: { pages: Uint8Array; cum: Float64Array }, u: number): number {
@@ -494,6 +514,8 @@ function buildOutsidePool(rng: Rng, size: number, catalogue: Song[]): PlayEntry[
 
 interface User {
   level: 0 | 1; // 0 free, 1 paid
+  /** the pages the user visits while free (see freeTableFor) */
+  freePages: { pages: Uint8Array; cum: Float64Array };
   /** the constant pieces of the user's event lines (see eventLine) */
   lines: LineParts;
 }
@@ -539,7 +561,7 @@ function middlePart(parts: LineParts, paid: number, page: number): string {
 /** `,"status":..,"ts":` by page */
 const STATUS_PARTS = PAGES.map((p) => flatAscii(`,"status":${p.status},"ts":`));
 
-function buildUsers(rng: Rng, count: number, firstDayMs: number): { users: User[]; cum: Float64Array } {
+function buildUsers(rng: Rng, traits: Rng, count: number, firstDayMs: number): { users: User[]; cum: Float64Array } {
   const users: User[] = [];
   const cum = new Float64Array(count);
   let next = 2;
@@ -563,6 +585,7 @@ function buildUsers(rng: Rng, count: number, firstDayMs: number): { users: User[
     const userAgent = asciiJsonString(quoteUserAgent(rng.pick(USER_AGENTS)));
     users.push({
       level: paid ? 1 : 0,
+      freePages: freeTableFor(traits.normal()),
       lines: lineParts('Logged In', asciiJsonString(first), female ? '"F"' : '"M"', lastName, location, pyFloat(registration), userAgent, id),
     });
     total += Math.exp(1.1 * rng.normal()) * (paid ? 2 : 1);
@@ -709,7 +732,7 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
     const rng = new Rng(seed, 'events');
     const catalogPlays = songs.map((s) => playEntry(s.artistName, s.title, s.duration, true));
     const outsidePlays = buildOutsidePool(new Rng(seed, 'outside'), Math.min(60_000, Math.max(200, Math.round(events * 0.4))), songs);
-    const { users, cum } = buildUsers(new Rng(seed, 'users'), Math.max(5, Math.round(1.1 * Math.sqrt(events))), firstDayMs);
+    const { users, cum } = buildUsers(new Rng(seed, 'users'), new Rng(seed, 'engagement'), Math.max(5, Math.round(1.1 * Math.sqrt(events))), firstDayMs);
     const seen = new Uint8Array(users.length);
     const busyUntil = new Float64Array(users.length);
     const budgets = allocate(new Rng(seed, 'days'), events, days, firstDayMs);
@@ -823,7 +846,7 @@ export async function generateSparkifySample(options: SparkifySampleOptions): Pr
             else if (prevPage === P.Downgrade && level === 1 && rng.chance(0.08)) page = P.SubmitDowngrade;
             else if (needUpgrade && level === 0 && i >= 1 && i < L - 1) page = P.SubmitUpgrade;
             else if (needDowngrade && level === 1 && i >= 1 && i < L - 1) page = P.SubmitDowngrade;
-            else page = drawFrom(level === 0 ? FREE_TABLE : PAID_TABLE, rng.float());
+            else page = drawFrom(level === 0 ? user.freePages : PAID_TABLE, rng.float());
             afterLogin = false;
             if (page === P.Logout) {
               loggedIn = false;

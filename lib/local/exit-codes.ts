@@ -3,12 +3,12 @@
 //   1  a data-quality check failed (the data loaded, but is wrong)
 //   2  usage error (bad arguments, unknown pipeline or run, missing data folder)
 //   3  input rejected (rows over MAXERROR, no data arrived, input that cannot be read or decompressed,
-//      a feature set a model cannot be trained on)
+//      a feature set a model cannot be trained on, more rows quarantined than a cleaning step allows)
 //   4  infrastructure error (the warehouse, the store or the notifier failed)
 
 export const EXIT_CODES = { succeeded: 0, checkFailed: 1, usage: 2, inputRejected: 3, infrastructure: 4 } as const;
 
-const INPUT_ERRORS = new Set(['LoadErrorsExceeded', 'NoDataArrived', 'AssessmentsInputError', 'InvalidGameEvent', 'CorruptInputFile', 'ModelTrainingFailed']);
+const INPUT_ERRORS = new Set(['LoadErrorsExceeded', 'NoDataArrived', 'AssessmentsInputError', 'InvalidGameEvent', 'CorruptInputFile', 'ModelTrainingFailed', 'CleaningThresholdExceeded']);
 
 /** The exit code of a run that ended with `error` (none: it succeeded). */
 export function exitCodeOf(error: { name: string } | undefined): number {

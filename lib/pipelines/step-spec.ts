@@ -100,6 +100,13 @@ export const modelStepSchema = z.object({
   seed: z.number().int().min(0).default(42),
   /** Share of the labelled rows held back to measure the model (e.g. its AUC). */
   holdout: z.number().gt(0).lt(1).default(0.25),
+  /**
+   * When the feature set cannot train the model (too few labelled rows of a class):
+   * - 'fail': the step fails with ModelTrainingFailed;
+   * - 'keep-scores': the step succeeds untrained and the target keeps the scores it holds (an
+   *   outcome that is rare at first, like upgrades in a young user base).
+   */
+  whenUntrainable: z.enum(['fail', 'keep-scores']).default('fail'),
 });
 
 const templatedArgument = z.string().refine((a) => runDateTemplate.test(a), 'only {yyyy}, {mm} and {dd} may be templated');

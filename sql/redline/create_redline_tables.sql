@@ -52,3 +52,31 @@ CREATE TABLE IF NOT EXISTS redline_watermarks (
     source_table VARCHAR(128) NOT NULL,
     high_water   BIGINT       NOT NULL
 ) DISTSTYLE ALL;
+
+-- redline_quarantine: the rows a cleaning step took out of its table, one per row, with the first rule
+-- the row broke (e.g. 'notNull(page)', 'dedupe(session_id, item_in_session)') and why, and the whole
+-- row as JSON text; a step's counts reconcile: rows read = rows kept + rows quarantined.
+CREATE TABLE IF NOT EXISTS redline_quarantine (
+    run_id         VARCHAR(128)   NOT NULL,
+    pipeline       VARCHAR(64)    NOT NULL,
+    step           VARCHAR(128)   NOT NULL,
+    table_name     VARCHAR(128)   NOT NULL,
+    rule           VARCHAR(1024)  NOT NULL,
+    reason         VARCHAR(4096),
+    row_data       VARCHAR(65535) NOT NULL,
+    quarantined_at TIMESTAMP      NOT NULL
+) DISTSTYLE EVEN SORTKEY (quarantined_at);
+
+-- redline_step_metrics: what a step measured, one row per metric of a step attempt recorded in
+-- redline_runs (same run_id, step and started_at), e.g. a model step's auc, baseline_auc,
+-- train_rows. A table of its own rather than a column of redline_runs, so that warehouses created
+-- before it gain it with the CREATE TABLE IF NOT EXISTS above every run (Redshift has no
+-- ADD COLUMN IF NOT EXISTS).
+CREATE TABLE IF NOT EXISTS redline_step_metrics (
+    run_id     VARCHAR(128)     NOT NULL,
+    pipeline   VARCHAR(64)      NOT NULL,
+    step       VARCHAR(128)     NOT NULL,
+    started_at TIMESTAMP        NOT NULL,
+    metric     VARCHAR(64)      NOT NULL,
+    value      DOUBLE PRECISION NOT NULL
+) DISTSTYLE ALL SORTKEY (started_at);

@@ -1,6 +1,8 @@
 -- Sparkify: staging tables (one per source, reloaded each run) and the star schema.
 -- Safe to run before every run: every table is created only if absent.
 -- users.level_at is the time of the event the row's name and level come from (see users.sql).
+-- staging_events.ts is NOT NULL: every event has its time, so COPY rejects an event without one
+-- as input (error 1213, naming the file and line) before any step reads it.
 
 CREATE TABLE IF NOT EXISTS staging_events (
     artist          VARCHAR(512),
@@ -18,7 +20,7 @@ CREATE TABLE IF NOT EXISTS staging_events (
     session_id      INTEGER,
     song            VARCHAR(512),
     status          INTEGER,
-    ts              TIMESTAMP,
+    ts              TIMESTAMP NOT NULL,
     user_agent      VARCHAR(512),
     user_id         VARCHAR(16)
 ) DISTSTYLE EVEN;
@@ -81,4 +83,26 @@ CREATE TABLE IF NOT EXISTS time (
     month      SMALLINT,
     year       SMALLINT,
     weekday    SMALLINT
+) DISTSTYLE ALL;
+
+-- user_daily_activity: per user, day and level, the user's logged-in events, song plays (NextSong),
+-- sessions and upgrades submitted (Submit Upgrade): the listening history the upgrade model learns
+-- from, kept for every day loaded (a run's staging holds its own day only). See user_activity.sql.
+CREATE TABLE IF NOT EXISTS user_daily_activity (
+    user_id       INTEGER     NOT NULL DISTKEY,
+    activity_date DATE        NOT NULL SORTKEY,
+    level         VARCHAR(10) NOT NULL,
+    events        INTEGER     NOT NULL,
+    plays         INTEGER     NOT NULL,
+    sessions      INTEGER     NOT NULL,
+    upgrades      INTEGER     NOT NULL
+) DISTSTYLE KEY;
+
+-- user_upgrade_scores: each free user's chance of upgrading to paid, by the upgrade-propensity model
+-- (lambdas/core/models/) over every day loaded; every run's model step replaces them all. Which run
+-- scored them, and what the model measured, is in the run audit (step model_upgrade_propensity).
+CREATE TABLE IF NOT EXISTS user_upgrade_scores (
+    user_id INTEGER          NOT NULL SORTKEY,
+    score   DOUBLE PRECISION NOT NULL,
+    model   VARCHAR(64)      NOT NULL
 ) DISTSTYLE ALL;

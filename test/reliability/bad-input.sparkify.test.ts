@@ -64,7 +64,7 @@ describe.concurrent('bad input: sparkify staging_events JSON lines', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  it.fails('rejects a NextSong event without ts at staging as input naming the file and line instead of failing Build songplays on a NOT NULL constraint', async () => {
+  it('rejects a NextSong event without ts at staging as input naming the file and line instead of failing Build songplays on a NOT NULL constraint', async () => {
     const run = await missingTsRun();
 
     expect(exitCodeOf(run.outcome.error)).toBe(EXIT_CODES.inputRejected);
@@ -95,7 +95,7 @@ describe.concurrent('bad input: sparkify staging_events JSON lines', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  it.fails('rejects a line holding invalid UTF-8 as that file and line instead of failing the whole COPY as StatementFailed', async () => {
+  it('rejects a line holding invalid UTF-8 as that file and line instead of failing the whole COPY as StatementFailed', async () => {
     const run = await invalidUtf8Run();
 
     expectFailureAlert(run, { errorName: 'LoadErrorsExceeded', failedStep: STAGE, mentions: [`${LOG_KEY}:2`] });
@@ -153,13 +153,16 @@ describe.concurrent('bad input: sparkify staging_events JSON lines', () => {
     await expectReconciledAndRawIntact(run);
   });
 
-  it("fails the run at songplays_unique_key when the day's log landed under a second key with the same bytes", async () => {
+  it("quarantines the repeated events and fails the run at Clean events when the day's log landed under a second key with the same bytes", async () => {
     const events = await fixture('sparkify/events-valid.json');
 
     const run = await runWithLog(events, { [`${LOG_KEY}.bak`]: events });
 
-    expectFailureAlert(run, { errorName: 'DataQualityCheckFailed', failedStep: 'Run quality checks', mentions: ['songplays_unique_key'] });
+    const dedupe = 'dedupe(session_id, item_in_session, user_id)';
+    expectFailureAlert(run, { errorName: 'CleaningThresholdExceeded', failedStep: 'Clean events', mentions: ['2 of 4 row(s) of staging_events', `${dedupe} 2`] });
+    expect(exitCodeOf(run.outcome.error)).toBe(EXIT_CODES.inputRejected);
     expect(stagedEvents(run)).toMatchObject({ files: 2, read: 4, loaded: 4, rejected: 0 });
+    expect(await queryWarehouse(run.stateDir, 'SELECT rule, COUNT(*) AS n FROM redline_quarantine GROUP BY rule')).toEqual([{ rule: dedupe, n: 2 }]);
     await expectReconciledAndRawIntact(run);
   });
 

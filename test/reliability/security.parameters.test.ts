@@ -116,7 +116,7 @@ describe.concurrent('security: values travel as SQL parameters', () => {
     const run = await runOnLanding('sparkify', dataDir, '2018-11-01');
 
     expect(run.outcome.status, run.outcome.error?.message).toBe('SUCCEEDED');
-    expect(run.outcome.tables).toEqual({ songplays: 2, users: 2, songs: 2, artists: 1, time: 2 });
+    expect(run.outcome.tables).toEqual({ songplays: 2, users: 2, songs: 2, artists: 1, time: 2, user_upgrade_scores: 0 });
     expect(await queryWarehouse(run.stateDir, "SELECT title FROM songs WHERE song_id = 'SOHOSTILE12AB0189'")).toEqual([{ title: "O'Brien's Song" }]);
     expect(await queryWarehouse(run.stateDir, 'SELECT file_uri FROM redline_loaded_files WHERE loaded_at IS NOT NULL ORDER BY file_uri')).toEqual([
       { file_uri: 's3://redline-landing/song_data/A/A/A/TRAAAAW128F429D538.json' },

@@ -48,7 +48,7 @@ export function translateScript(script: string): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Expression rewrites: dateparts, SYSDATE, :name parameters
+// Expression rewrites: dateparts, SYSDATE, OBJECT(…), :name parameters
 
 
 /** Functions whose first argument is a datepart, and the token that must follow that argument. */
@@ -63,7 +63,8 @@ const DATEPART_FUNCTIONS: ReadonlyMap<string, string> = new Map([
 /**
  * Rewrites, outside literals and comments: a bare (or abbreviated) datepart given to DATEADD, DATEDIFF,
  * DATE_TRUNC, DATE_PART or EXTRACT → a string literal DuckDB accepts (`DATEADD(d, …)` →
- * `DATEADD('day', …)`); `SYSDATE` → `current_timestamp::TIMESTAMP`; `:name` parameters → `$name`.
+ * `DATEADD('day', …)`); `SYSDATE` → `current_timestamp::TIMESTAMP`; a call of Redshift's SUPER
+ * constructor `OBJECT(k, v, …)` → `json_object(k, v, …)`; `:name` parameters → `$name`.
  * Tokens are replaced one for one, so indexes into `tokens` stay valid.
  */
 function rewriteExpressions(tokens: readonly Token[]): Token[] {
@@ -74,6 +75,8 @@ function rewriteExpressions(tokens: readonly Token[]): Token[] {
     if (follower !== undefined) quoteDatepart(out, i, follower);
     else if (isKeyword(token, 'SYSDATE') && !isPunct(out[previousSignificant(out, i)], '.')) {
       out[i] = { kind: 'word', text: 'current_timestamp::TIMESTAMP' };
+    } else if (isKeyword(token, 'OBJECT') && isPunct(out[nextSignificant(out, i)], '(') && !isPunct(out[previousSignificant(out, i)], '.')) {
+      out[i] = { kind: 'word', text: 'json_object' };
     } else if (isPunct(token, ':') && isParameterName(out[i + 1])) {
       out[i] = { kind: 'punct', text: '$' };
     }
@@ -511,7 +514,8 @@ const JSON_PATH_OVERLOADS = [['k1'], ['k1', 'k2'], ['k1', 'k2', 'k3']]
  * they live in the connection, never in a file-backed database (which would then depend on them).
  * - Redshift sessions run in UTC, and `/` between integers truncates.
  * - Extensions are never installed or auto-loaded: json, parquet and icu are built into the package.
- * - GETDATE, DATEADD, DATEDIFF, NVL, NVL2 and JSON_EXTRACT_PATH_TEXT (1–3 keys) behave as in Redshift.
+ * - GETDATE, DATEADD, DATEDIFF, NVL, NVL2, JSON_EXTRACT_PATH_TEXT (1–3 keys) and JSON_SERIALIZE (of an
+ *   OBJECT(…), which becomes DuckDB's json_object) behave as in Redshift.
  *   DATEDIFF counts datepart boundaries crossed, which is what DuckDB's date_diff does — except for
  *   weeks, which DuckDB counts as whole 7-day spans; Redshift counts week boundaries (Sunday midnight),
  *   so DATEDIFF(week, '2018-11-03', '2018-11-04'), Saturday to Sunday, is 1 (DuckDB's date_diff says 0).
@@ -535,4 +539,6 @@ export const DIALECT_SETUP: readonly string[] = [
   'CREATE OR REPLACE TEMP MACRO nvl2(expr, if_set, if_null) AS CASE WHEN expr IS NOT NULL THEN if_set ELSE if_null END',
   // NULL when the path does not exist, as in Redshift; nested objects and arrays come back as JSON text.
   `CREATE OR REPLACE TEMP MACRO json_extract_path_text${JSON_PATH_OVERLOADS}`,
+  // The JSON text of a SUPER value; 'null' for NULL, as in Redshift.
+  "CREATE OR REPLACE TEMP MACRO json_serialize(value) AS coalesce(CAST(value AS VARCHAR), 'null')",
 ];

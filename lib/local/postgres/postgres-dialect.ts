@@ -1,8 +1,9 @@
 // Redshift → PostgreSQL 15 dialect layer: Redshift descends from PostgreSQL, so most SQL runs as is.
 // Token-level rewrites (never inside literals, quoted identifiers or comments) drop Redshift's physical
 // table attributes, turn IDENTITY(seed, step) into a standard identity column, VARCHAR(MAX) into its
-// length, SYSDATE into the UTC timestamp, datepart identifiers into literals and `:name` parameters
-// into `$n`; POSTGRES_SETUP creates the Redshift functions PostgreSQL lacks.
+// length, SYSDATE into the UTC timestamp, datepart identifiers into literals, OBJECT(…) into
+// json_build_object(…), JSON_SERIALIZE into POSTGRES_SETUP's function and `:name` parameters into
+// `$n`; POSTGRES_SETUP creates the Redshift functions PostgreSQL lacks.
 import { REDSHIFT_DATEPARTS } from '../../../lambdas/core/redshift-dateparts.ts';
 import { InvalidInput } from '../../../lambdas/core/errors.ts';
 import {
@@ -130,7 +131,7 @@ function rebuild(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Expressions: dateparts, VARCHAR(MAX), SYSDATE, :name parameters
+// Expressions: dateparts, VARCHAR(MAX), SYSDATE, OBJECT and JSON_SERIALIZE, :name parameters
 
 /** The canonical dateparts POSTGRES_SETUP's DATEADD and DATEDIFF accept. */
 const POSTGRES_DATEPARTS: ReadonlySet<string> = new Set([
@@ -157,12 +158,21 @@ function rewriteExpressions(tokens: readonly Token[], params: string[]): Token[]
     else if (token.kind === 'word' && MAX_LENGTH.has(token.text.toUpperCase())) replaceMax(out, i);
     else if (isKeyword(token, 'SYSDATE') && !isPunct(out[previousSignificant(out, i)], '.')) {
       out[i] = { kind: 'word', text: "(now() AT TIME ZONE 'UTC')" };
+    } else if (isFunctionCall(out, i, 'OBJECT')) {
+      out[i] = { kind: 'word', text: 'json_build_object' };
+    } else if (isFunctionCall(out, i, 'JSON_SERIALIZE')) {
+      out[i] = { kind: 'word', text: JSON_SERIALIZE_FUNCTION };
     } else if (isPunct(token, ':') && isParameterName(out[i + 1])) {
       out[i] = { kind: 'punct', text: `$${parameterNumber(params, out[i + 1]!.text)}` };
       out[i + 1] = { kind: 'space', text: '' };
     }
   }
   return out;
+}
+
+/** Whether tokens[at] is the unqualified name `name` of a function being called. */
+function isFunctionCall(tokens: readonly Token[], at: number, name: string): boolean {
+  return isKeyword(tokens[at], name) && isPunct(tokens[nextSignificant(tokens, at)], '(') && !isPunct(tokens[previousSignificant(tokens, at)], '.');
 }
 
 function parameterNumber(params: string[], name: string): number {
@@ -212,9 +222,16 @@ const DATEDIFF_BODY = `
   END::bigint`;
 
 /**
+ * Redshift's JSON_SERIALIZE under a name of its own: from PostgreSQL 16 on, JSON_SERIALIZE is a keyword
+ * no function may take.
+ */
+const JSON_SERIALIZE_FUNCTION = 'redshift_json_serialize';
+
+/**
  * Statements creating, in the first schema of the search_path, the Redshift functions PostgreSQL lacks:
  * GETDATE() (UTC, whole seconds), LEN, NVL (2 or 3 arguments), NVL2, DATEADD and DATEDIFF (dateparts as
- * canonical names, which {@link translateForPostgres} writes for them). Idempotent.
+ * canonical names, which {@link translateForPostgres} writes for them), and JSON_SERIALIZE (of the json
+ * OBJECT(…) becomes; 'null' for NULL, as in Redshift). Idempotent.
  */
 export const POSTGRES_SETUP: readonly string[] = [
   `CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE
@@ -231,4 +248,6 @@ export const POSTGRES_SETUP: readonly string[] = [
     AS $$ SELECT ts + n * CASE part WHEN 'quarter' THEN interval '3 months' ELSE ('1 ' || part)::interval END $$`,
   `CREATE OR REPLACE FUNCTION datediff(part text, a timestamp, b timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE
     AS $$${DATEDIFF_BODY} $$`,
+  `CREATE OR REPLACE FUNCTION ${JSON_SERIALIZE_FUNCTION}(value json) RETURNS text LANGUAGE sql IMMUTABLE
+    AS $$ SELECT coalesce(value::text, 'null') $$`,
 ];

@@ -109,7 +109,7 @@ describe('Pipeline permissions', () => {
   });
 
   it('GIVEN a warehouse task role WHEN synthesized THEN it runs statements on the workgroup only and follows them with redshift-data on *', () => {
-    for (const handler of ['stage', 'transform', 'check', 'summarize'] as const) {
+    for (const handler of ['stage', 'transform', 'clean', 'check', 'summarize'] as const) {
       const manifests =
         handler === 'stage'
           ? [{ Sid: 'ReadWriteManifests', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objectsOf(work, 'manifests/sparkify/*') }]

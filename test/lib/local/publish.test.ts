@@ -16,7 +16,8 @@ import { fingerprint } from '../../support/fingerprint.ts';
 describe('publish', () => {
   it("writes every result set as Parquet that reads back as the query's rows, replaced on a re-run, and the run's report beside them", async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'redline-publish-')), 'sparkify');
-    await generateSparkifySample({ outDir: dataDir, events: 2_000, days: 3, seed: 4 });
+    // enough events on the first day for enough users to upgrade that the upgrade model trains and scores
+    await generateSparkifySample({ outDir: dataDir, events: 20_000, days: 3, seed: 4 });
     const stateDir = await mkdtemp(join(tmpdir(), 'redline-publish-state-'));
     await runPipelineLocally({ pipeline: 'sparkify', runDate: '2018-11-01', dataDir, stateDir });
     const outcome = await runPipelineLocally({ pipeline: 'sparkify', runDate: '2018-11-01', dataDir, stateDir });

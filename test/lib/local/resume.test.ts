@@ -1,6 +1,6 @@
-// Resume from failure: a failure injected at each transform step fails the run; resuming it
-// continues at the failed step, does not re-run the steps that succeeded, and leaves the
-// warehouse exactly as a clean run would.
+// Resume from failure: a failure injected at each step (its SQL, cleaning or model task) fails the
+// run; resuming it continues at the failed step, does not re-run the steps that succeeded, and
+// leaves the warehouse exactly as a clean run would.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,17 @@ import { DuckDbWarehouse } from '../../../lib/local/duckdb/duckdb-warehouse.ts';
 import { FilesystemObjectStore } from '../../../lib/local/filesystem-store.ts';
 import { sparkify } from '../../../lib/pipelines/sparkify.ts';
 import { StatementFailed } from '../../../lambdas/core/errors.ts';
+import type { StepSpec } from '../../../lib/pipelines/spec.ts';
 import { CapturingNotifier } from '../../support/capturing-notifier.ts';
 import { fingerprintTables, type Fingerprint } from '../../support/fingerprint.ts';
 
 const RUN_DATE = '2018-11-02';
+
+/** The task a step runs as. */
+const taskOf = (step: StepSpec) => (step.kind === 'clean' ? 'clean' : step.kind === 'model' ? 'model' : 'transform');
+/** The step's name in the run audit. */
+const auditedAs = (step: StepSpec) => (step.kind === 'sql' ? step.name : `${step.kind}_${step.name}`);
+
 let dataDir: string;
 let clean: Record<string, Fingerprint>;
 
@@ -39,6 +46,8 @@ beforeAll(async () => {
 
 describe('resume a failed run', () => {
   it.each(sparkify.steps.map((s) => s.name))('after a failure at step %s, continues there and ends as a clean run', async (failingStep) => {
+    const failing = sparkify.steps.find((s) => s.name === failingStep)!;
+    const task = taskOf(failing);
     const stateDir = await mkdtemp(join(tmpdir(), 'redline-resume-'));
     const base = { dataDir, stateDir, notifier: new CapturingNotifier() };
     const failed = await runPipelineLocally({
@@ -47,9 +56,9 @@ describe('resume a failed run', () => {
       runDate: RUN_DATE,
       interceptTasks: (handlers) => ({
         ...handlers,
-        transform: async (event) => {
+        [task]: async (event: unknown) => {
           if ((event as { step: string }).step === failingStep) throw new StatementFailed(`injected failure at ${failingStep}`);
-          return handlers.transform(event);
+          return handlers[task](event);
         },
       }),
     });
@@ -63,9 +72,9 @@ describe('resume a failed run', () => {
 
     const steps = await recentRuns(join(stateDir, 'warehouse.duckdb'), 100);
     const succeeded = (step: string) => steps.filter((r) => r.step === step && r.status === 'SUCCEEDED').length;
-    const before = sparkify.steps.slice(0, sparkify.steps.findIndex((s) => s.name === failingStep)).map((s) => s.name);
+    const before = sparkify.steps.slice(0, sparkify.steps.indexOf(failing)).map(auditedAs);
     for (const step of ['schema', 'stage_staging_events', ...before]) expect(succeeded(step), step).toBe(1);
-    expect(steps.filter((r) => r.step === failingStep).map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(steps.filter((r) => r.step === auditedAs(failing)).map((r) => r.status)).toEqual(['SUCCEEDED']);
   });
 
   it('refuses to resume a run that succeeded', async () => {

@@ -32,6 +32,8 @@ async function runWith(build: (step: string, call: number) => void) {
     flatten: async () => ({}),
     publish: async () => ({ published: [] }),
     download: async () => ({}),
+    clean: async (event) => ({ step: (event as { step: string }).step, read: 0, loaded: 0, rejected: 0, quarantinedByRule: {} }),
+    model: async (event) => ({ step: (event as { step: string }).step }),
   };
   const dir = await mkdtemp(join(tmpdir(), 'redline-retries-'));
   const outcome = await runPipelineLocally({

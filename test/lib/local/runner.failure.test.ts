@@ -112,7 +112,7 @@ describe('sparkify failure path', () => {
     const second = await runPipelineLocally(options);
     expect(first.status).toBe('SUCCEEDED');
     expect(second.tables).toEqual(first.tables);
-    expect(first.tables).toEqual({ songplays: 2, users: 2, songs: 1, artists: 1, time: 2 });
+    expect(first.tables).toEqual({ songplays: 2, users: 2, songs: 1, artists: 1, time: 2, user_upgrade_scores: 0 });
     expect(notifier.alerts).toEqual([]);
   });
 });

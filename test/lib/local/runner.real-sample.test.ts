@@ -53,6 +53,14 @@ async function expectedFromRawFiles() {
     if (!seen || e.ts > seen.ts) latest.set(e.userId, e);
   }
   const songKeys = new Set(songs.map((s) => `${s.title}\u0000${s.artist_name}`));
+  // The upgrade model (sql/sparkify/upgrade_features.sql) learns from the users with at least
+  // 10 events while free, and scores every user who was ever free and is free now, once it has 5 users
+  // who upgraded and 5 who did not to learn from.
+  const freeEvents = new Map<string, RawEvent[]>();
+  for (const e of events.filter((e) => e.userId !== '' && e.level === 'free')) freeEvents.set(e.userId, [...(freeEvents.get(e.userId) ?? []), e]);
+  const learnt = [...freeEvents.values()].filter((es) => es.length >= 10).map((es) => es.some((e) => e.page === 'Submit Upgrade'));
+  const trainable = learnt.filter(Boolean).length >= 5 && learnt.filter((upgraded) => !upgraded).length >= 5;
+  const freeNow = [...freeEvents.keys()].filter((id) => latest.get(id)?.level === 'free').length;
   return {
     events: events.length,
     tables: {
@@ -61,6 +69,7 @@ async function expectedFromRawFiles() {
       songs: new Set(songs.map((s) => s.song_id)).size,
       artists: new Set(songs.map((s) => s.artist_id)).size,
       time: new Set(plays.map((e) => e.ts)).size,
+      user_upgrade_scores: trainable ? freeNow : 0,
     },
     songFiles: songs.length,
     paidUsers: [...latest.values()].filter((e) => e.level === 'paid').length,
@@ -99,7 +108,7 @@ describe.skipIf(!existsSync(SAMPLE))('sparkify on the real sample, one run per d
 
   it('builds each table with the row count computed from the raw files, as one full load would', () => {
     expect(outcomes.at(-1)!.tables).toEqual(expected.tables);
-    expect(expected.tables).toEqual({ songplays: 6820, users: 97, songs: 71, artists: 69, time: 6813 });
+    expect(expected.tables).toEqual({ songplays: 6820, users: 97, songs: 71, artists: 69, time: 6813, user_upgrade_scores: 75 });
   });
 
   it("stages each day's events once, one file a day, and each song file once, with nothing rejected", () => {

@@ -32,7 +32,10 @@ describe('run audit', () => {
     const rows = await recentRuns(join(stateDir, 'warehouse.duckdb'), 50);
     expect(rows.every((r) => r.run_id === outcome.runId && r.run_date === '2018-11-01' && r.status === 'SUCCEEDED')).toBe(true);
     expect(rows.map((r) => r.step).sort()).toEqual(
-      ['schema', 'stage_staging_events', 'stage_staging_songs', 'songs', 'artists', 'users', 'songplays', 'time', 'checks', 'publish', 'summary'].sort(),
+      [
+        'schema', 'stage_staging_events', 'stage_staging_songs', 'clean_events', 'songs', 'artists', 'users', 'songplays', 'time',
+        'user_activity', 'model_upgrade_propensity', 'checks', 'publish', 'summary',
+      ].sort(),
     );
     expect(rows.find((r) => r.step === 'stage_staging_events')).toMatchObject({ rows_read: 1, rows_loaded: 1, rows_rejected: 0 });
   });

@@ -494,6 +494,18 @@ describe('DIALECT_SETUP', () => {
     await expect(db.run(`SELECT json_extract_path_text('{"f2":', 'f2')`)).rejects.toThrow(/Malformed JSON/);
   });
 
+  it('JSON_SERIALIZE(OBJECT(…)) writes a row as JSON text, escaping what JSON needs; NULL values as null', async () => {
+    const sql = `SELECT JSON_SERIALIZE(OBJECT('n', 1, 's', 'say "hi"', 'x', CAST(NULL AS VARCHAR), 'd', CAST(2.5 AS DOUBLE PRECISION))) AS j,
+      JSON_SERIALIZE(CAST(NULL AS JSON)) AS nothing, 'OBJECT(1)' AS text, t.object AS qualified
+      FROM (SELECT 1 AS object) AS t`;
+    const [translated] = translateStatement(sql);
+    expect(translated).toContain("json_object('n', 1");
+    expect(translated).toContain("'OBJECT(1)' AS text, t.object AS qualified");
+    const [row] = await rows(translated!);
+    expect(JSON.parse(String(row?.j))).toEqual({ n: 1, s: 'say "hi"', x: null, d: 2.5 });
+    expect(row).toMatchObject({ nothing: 'null', text: 'OBJECT(1)', qualified: 1 });
+  });
+
   it("LEN is DuckDB's character length, like Redshift's LEN", async () => {
     expect(await rows("SELECT len('héllo') AS n, len('') AS e")).toEqual([{ n: '5', e: '0' }]);
   });

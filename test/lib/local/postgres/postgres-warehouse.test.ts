@@ -101,7 +101,7 @@ describe('translateForPostgres', () => {
 
   it('translates the sparkify schema statement by statement, DISTSTYLE and SORTKEY gone', async () => {
     const statements = translatePostgresScript(await readFile(join(SQL_ROOT, 'sparkify/create_tables.sql'), 'utf8'));
-    expect(statements).toHaveLength(7);
+    expect(statements).toHaveLength(9);
     for (const statement of statements) expect(statement).not.toMatch(/DISTSTYLE|SORTKEY|DISTKEY/);
     expect(statements[2]).toContain('start_time  TIMESTAMP    NOT NULL,');
   });
