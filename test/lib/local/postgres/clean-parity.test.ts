@@ -17,21 +17,10 @@ import { translateForPostgres } from '../../../../lib/local/postgres/postgres-di
 import { PostgresWarehouse } from '../../../../lib/local/postgres/postgres-warehouse.ts';
 import { CapturingNotifier } from '../../../support/capturing-notifier.ts';
 import { cleaningFixture, fixtureSql, quarantineOf, startRun, visitsOf, visitsTable } from '../../../support/cleaning-fixture.ts';
+import { POSTGRES_URL, postgresAnswers } from '../../../support/postgres.ts';
 
-const CONNECTION = 'postgres://postgres@127.0.0.1:5432/test';
-const serverAnswers = await canConnect();
-
-async function canConnect(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: CONNECTION, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const CONNECTION = POSTGRES_URL;
+const serverAnswers = await postgresAnswers();
 
 describe('translateForPostgres: SUPER objects', () => {
   it("GIVEN JSON_SERIALIZE(OBJECT(…)) WHEN translated THEN json_build_object inside redline's JSON_SERIALIZE function, literals and qualified names untouched", () => {

@@ -26,22 +26,11 @@ import { sparkify } from '../../../../lib/pipelines/sparkify.ts';
 import { SCHEMA_STEP } from '../../../../lib/pipelines/spec.ts';
 import { copySpecSchema } from '../../../../lambdas/core/copy-spec.ts';
 import { CapturingNotifier } from '../../../support/capturing-notifier.ts';
+import { POSTGRES_URL, postgresAnswers } from '../../../support/postgres.ts';
 
-const CONNECTION = 'postgres://postgres@127.0.0.1:5432/test';
+const CONNECTION = POSTGRES_URL;
 const REAL_SAMPLE = join(PROJECT_ROOT, '..', 'shared', 'data', 'sparkify');
-const serverAnswers = await canConnect(CONNECTION);
-
-async function canConnect(connectionString: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const serverAnswers = await postgresAnswers();
 
 describe('translateForPostgres', () => {
   it('drops Redshift table and column attributes', () => {
