@@ -1,14 +1,16 @@
 // The cloud game-events collector: the Lambda behind the API Gateway HTTP API (payload format 2.0)
 // that EventCollector (lib/cloud/collector.ts) deploys. Each request is answered by collectRequest()
 // (lambdas/core/game-events/collect.ts) — GET takes the query parameters, POST a JSON body (decoded
-// first when API Gateway passes it base64-encoded) — and an accepted event is put to the Firehose
-// delivery stream named by REDLINE_EVENTS_STREAM as one newline-terminated JSON line before the 202
-// goes out. A failed put is logged and answered 503, so the client knows to send the event again.
+// first when API Gateway passes it base64-encoded) — and an accepted event is delivered to the Firehose
+// stream named by REDLINE_EVENTS_STREAM as one newline-terminated JSON line (PutRecordBatch through
+// deliverToFirehose, which sends a record Firehose failed again, with backoff) before the 202 goes
+// out. An event still undelivered is logged and answered 503, never 2xx, so the client sends it again.
 import { randomUUID } from 'node:crypto';
-import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { collectRequest, landingLine, queryParameters } from '../core/game-events/collect.ts';
+import { FirehoseDeliveryFailed, deliverToFirehose } from './firehose-delivery.ts';
 
 /** The environment variable naming the delivery stream events are put to. */
 export const EVENTS_STREAM_VARIABLE = 'REDLINE_EVENTS_STREAM';
@@ -37,7 +39,7 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context): 
       method,
       path: event.rawPath,
       contentType: event.headers['content-type'],
-      body: method.toUpperCase() === 'GET' ? queryParameters(event.rawQueryString) : body.toString('utf8'),
+      body: method.toUpperCase() === 'GET' ? queryParameters(event.rawQueryString) : body,
       bodyBytes: body.byteLength,
       headers: event.headers,
     },
@@ -47,10 +49,9 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context): 
 
   const { event_id, event_type } = response.record;
   try {
-    await firehose.send(
-      new PutRecordCommand({ DeliveryStreamName: stream, Record: { Data: Buffer.from(landingLine(response.record), 'utf8') } }),
-    );
+    await deliverToFirehose(firehose, stream, [Buffer.from(landingLine(response.record), 'utf8')]);
   } catch (error) {
+    if (!(error instanceof FirehoseDeliveryFailed)) throw error;
     logger.error('putting the event to Firehose failed', { event_id, event_type, stream, error });
     return json(503, { error: 'the event could not be recorded; send it again later' }, { 'retry-after': '1' });
   }

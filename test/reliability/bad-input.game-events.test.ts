@@ -79,7 +79,7 @@ describe('bad input: game events through the collector and the landing bucket', 
     expect(reply.status).toBe(413);
   });
 
-  it.fails('refuses a body holding invalid UTF-8 with 400 instead of landing it with U+FFFD in place of the bytes', async () => {
+  it('refuses a body holding invalid UTF-8 with 400 instead of landing it with U+FFFD in place of the bytes', async () => {
     const reply = await postJoinGuild(await fixture('game-events/body-invalid-utf8.json'), 'rejected');
 
     expect(reply.status).toBe(400);
@@ -134,15 +134,15 @@ describe('bad input: game events through the collector and the landing bucket', 
     runOnLanding('game-events', await landingFolder({ [LANDED_KEY]: await fixture('game-events/join_guild-truncated.json.gz') }), RUN_DATE),
   );
 
-  it('fails the run at staging naming a landed object whose gzip is truncated', async () => {
+  it('fails the run at staging with CorruptInputFile naming a landed object whose gzip is truncated', async () => {
     const run = await runOnTruncatedObject();
 
-    expectFailureAlert(run, { errorName: 'StatementFailed', failedStep: 'Stage join_guild', mentions: [LANDED_URI, 'unexpected end of file'] });
+    expectFailureAlert(run, { errorName: 'CorruptInputFile', failedStep: 'Stage join_guild', mentions: [LANDED_URI, 'unexpected end of file'] });
     expect(run.outcome.tables.join_guild).toBe(0);
     await expectReconciledAndRawIntact(run);
   });
 
-  it.fails('classes a landed object whose gzip is truncated as rejected input (exit 3), not as an infrastructure error', async () => {
+  it('classes a landed object whose gzip is truncated as rejected input (exit 3), not as an infrastructure error', async () => {
     const run = await runOnTruncatedObject();
 
     expect(exitCodeOf(run.outcome.error)).toBe(EXIT_CODES.inputRejected);

@@ -2,7 +2,8 @@
 // behind API Gateway) and usable by the local one (lib/local/collector/server.ts): one request — its
 // method, path, content type, body and headers — mapped to the response the game API gives and, for an
 // accepted event, the enriched record to land. Pure: the arrival time and event id come in with the call.
-// Every declared route takes GET (fields as query parameters) and POST (a JSON body of at most 64 KiB).
+// Every declared route takes GET (fields as query parameters) and POST (a JSON body of at most 64 KiB,
+// UTF-8: a body given as bytes that are not is refused with 400, never landed with U+FFFD in their place).
 import { routeTable } from '../../../lib/pipelines/game-events/derive.ts';
 import type { EventTypeName } from '../../../lib/pipelines/game-events/event-types.ts';
 import { enrichEvent, type EventIssue, type GameEventRecord, type RequestHeaders } from './enrich.ts';
@@ -23,8 +24,11 @@ export interface CollectRequest {
   path: string;
   /** The Content-Type header, if any; a POST must be application/json (parameters such as charset allowed). */
   contentType?: string | undefined;
-  /** GET: the query parameters (see queryParameters()); POST: the body as UTF-8 text. */
-  body: string | QueryParameters;
+  /**
+   * GET: the query parameters (see queryParameters()); POST: the body's bytes as received (decoded
+   * here as strict UTF-8), or its text when it arrives already decoded.
+   */
+  body: Uint8Array | string | QueryParameters;
   /** The size of the POST body in bytes as received (not decoded); over the limit it is refused unread. */
   bodyBytes: number;
   /** Request headers, any letter case; Host, User-Agent and Accept are recorded. */
@@ -67,6 +71,8 @@ export interface NotRouted {
 
 export type CollectResponse = Accepted | Rejected | NotRouted;
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Whether `contentType` names JSON (`application/json`, with or without parameters). */
 export function isJsonContentType(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
@@ -105,9 +111,22 @@ export function collectRequest(request: CollectRequest, context: CollectContext)
     const maxBodyBytes = context.maxBodyBytes ?? MAX_BODY_BYTES;
     if (request.bodyBytes > maxBodyBytes) return { status: 413, eventType, body: { error: `the body is over ${maxBodyBytes} bytes` } };
   }
-  const enrichment = enrichEvent(eventType, request.body, request.headers, context.now, context.eventId);
-  if (!enrichment.ok) {
-    return { status: 400, eventType, body: { error: 'invalid event', event_type: eventType, issues: enrichment.rejection.issues } };
-  }
+  const body = request.body instanceof Uint8Array ? utf8Text(request.body) : request.body;
+  if (body === undefined) return invalidEvent(eventType, [{ path: '', message: 'not valid UTF-8' }]);
+  const enrichment = enrichEvent(eventType, body, request.headers, context.now, context.eventId);
+  if (!enrichment.ok) return invalidEvent(eventType, enrichment.rejection.issues);
   return { status: 202, eventType, body: { event_id: enrichment.record.event_id }, record: enrichment.record };
+}
+
+/** `bytes` as text, or undefined when they are not UTF-8; a byte-order mark is kept (and is not JSON). */
+function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function invalidEvent(eventType: EventTypeName, issues: readonly EventIssue[]): Rejected {
+  return { status: 400, eventType, body: { error: 'invalid event', event_type: eventType, issues } };
 }

@@ -60,6 +60,18 @@ export function truncateUtf8(value: string, maxBytes: number): string {
   return value.slice(0, end);
 }
 
+/** The leading columns taken from a request header: the column, the header's lower-case name, the column's size. */
+const HEADER_COLUMNS = LEADING_COLUMNS.flatMap(({ name, header, type }) =>
+  header === undefined ? [] : [{ name, header, maxBytes: type.maxBytes ?? Infinity }],
+);
+
+/** The value of the header `lowerCaseName` among `headers` of any letter case (node and API Gateway give them lower-cased). */
+function headerNamed(headers: RequestHeaders, lowerCaseName: string): string | undefined {
+  if (Object.hasOwn(headers, lowerCaseName)) return headers[lowerCaseName];
+  for (const name in headers) if (name.toLowerCase() === lowerCaseName) return headers[name];
+  return undefined;
+}
+
 /**
  * Validates and enriches one event of `type`.
  * @param body the JSON text of a POST body exactly as received (parsed here; blank counts as `{}`), or
@@ -88,13 +100,11 @@ export function enrichEvent(type: EventTypeName, body: unknown, headers: Request
   const result = bodySchema(declaration.name).safeParse(parsed);
   if (!result.success) return reject(issuesOf(result.error));
 
-  const lowerCased = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-  const headerColumns = Object.fromEntries(
-    LEADING_COLUMNS.filter((column) => column.header !== undefined).map((column) => {
-      const value = lowerCased.get(column.header!);
-      return [column.name, value === undefined ? null : truncateUtf8(value, column.type.maxBytes ?? Infinity)];
-    }),
-  );
+  const headerColumns: Record<string, string | null> = {};
+  for (const { name, header, maxBytes } of HEADER_COLUMNS) {
+    const value = headerNamed(headers, header);
+    headerColumns[name] = value === undefined ? null : truncateUtf8(value, maxBytes);
+  }
   const record: GameEventRecord = {
     event_id: id,
     event_type: declaration.name,

@@ -1,13 +1,13 @@
-// The local event collector behind `redline serve`: the seed's Flask game API as an HTTP server (hono on
-// @hono/node-server). Every declared route takes GET (fields as query parameters) and POST (a JSON body);
-// each event is validated and enriched, then buffered and landed Firehose-style as gzip JSON lines in the
-// landing bucket's folder. close() stops taking requests, lets those under way finish, and flushes
-// every buffer, so a shutdown loses no accepted event.
+// The local event collector behind `redline serve`: the seed's Flask game API as a plain node:http
+// server (a web framework's adapter, building a fetch Request and Response around every request, cost
+// more than the event's own work). Every declared route takes GET (fields as query parameters) and POST
+// (a JSON body); each event is validated and enriched, then buffered and landed Firehose-style as gzip
+// JSON lines in the landing bucket's folder. close() stops taking requests, lets those under way finish,
+// and flushes every buffer, so a shutdown loses no accepted event.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import { MAX_BODY_BYTES, collectRequest, isJsonContentType } from '../../../lambdas/core/game-events/collect.ts';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, collectRequest, isJsonContentType, queryParameters } from '../../../lambdas/core/game-events/collect.ts';
+import type { RequestHeaders } from '../../../lambdas/core/game-events/enrich.ts';
 import { LandingBuffer, LandingBufferClosed } from '../../../lambdas/core/game-events/landing-buffer.ts';
 import { EVENT_TYPE_NAMES } from '../../pipelines/game-events/derive.ts';
 import type { EventTypeName } from '../../pipelines/game-events/event-types.ts';
@@ -52,22 +52,41 @@ export interface Collector {
 const perType = (): Record<EventTypeName, number> =>
   Object.fromEntries(EVENT_TYPE_NAMES.map((name) => [name, 0])) as Record<EventTypeName, number>;
 
-/** The body as UTF-8 text, or undefined once it (or its declared Content-Length) is over `maxBytes`; reading stops there. */
-async function readBody(request: Request, maxBytes: number): Promise<string | undefined> {
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return undefined;
-  if (!request.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    size += chunk.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(chunk.value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * The body's bytes, or undefined once it (or its declared Content-Length) is over `maxBytes`; reading
+ * stops there (node:http discards the rest).
+ */
+function readBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  if (Number(incoming.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) chunks.push(chunk);
+      else {
+        incoming.off('data', onData).off('end', onEnd);
+        resolve(undefined);
+      }
+    };
+    const onEnd = (): void => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    incoming.on('data', onData).on('end', onEnd).once('error', reject);
+  });
+}
+
+/** The path and the query string of a request target ('/join_a_guild?guild_id=1' → '/join_a_guild', 'guild_id=1'). */
+function splitTarget(target: string): { path: string; query: string } {
+  const mark = target.indexOf('?');
+  return mark === -1 ? { path: target, query: '' } : { path: target.slice(0, mark), query: target.slice(mark + 1) };
+}
+
+/** Answers with `body` as JSON. */
+function answer(outgoing: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  outgoing.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  outgoing.end(text);
 }
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
@@ -82,33 +101,23 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const rejected = perType();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  const app = new Hono();
-  app.use(async (_c, next) => {
-    inFlight++;
-    try {
-      await next();
-    } finally {
-      inFlight--;
-      if (inFlight === 0) drained?.();
-    }
-  });
-
-  // Routing, limits, validation and enrichment are the cloud collector's (collectRequest); this
-  // server only reads the request and lands what is accepted.
-  app.all('*', async (c) => {
-    const contentType = c.req.header('content-type');
-    const post = c.req.method.toUpperCase() === 'POST';
-    const text = post && isJsonContentType(contentType) ? await readBody(c.req.raw, maxBodyBytes) : '';
+  // Routing, limits, UTF-8 decoding, validation and enrichment are the cloud collector's
+  // (collectRequest); this server only reads the request and lands what is accepted.
+  const collect = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
+    const method = incoming.method ?? 'GET';
+    const { path, query } = splitTarget(incoming.url ?? '/');
+    const contentType = incoming.headers['content-type'];
+    const post = method.toUpperCase() === 'POST';
+    const bytes = post && isJsonContentType(contentType) ? await readBody(incoming, maxBodyBytes) : NO_BODY;
     const response = collectRequest(
       {
-        method: c.req.method,
-        path: c.req.path,
+        method,
+        path,
         contentType,
-        body: post ? (text ?? '') : c.req.query(),
-        bodyBytes: text === undefined ? Number.POSITIVE_INFINITY : Buffer.byteLength(text),
-        headers: c.req.header(),
+        body: post ? (bytes ?? NO_BODY) : queryParameters(query),
+        bodyBytes: bytes === undefined ? Number.POSITIVE_INFINITY : bytes.byteLength,
+        // node:http parses every header but Set-Cookie to one string; only Host, User-Agent and Accept are read.
+        headers: incoming.headers as RequestHeaders,
       },
       { now: new Date(), eventId: randomUUID(), maxBodyBytes },
     );
@@ -118,19 +127,31 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     } else if ('eventType' in response) {
       rejected[response.eventType]++;
     }
-    return c.json(response.body, response.status, 'headers' in response ? response.headers : undefined);
-  });
-  app.onError((error, c) => {
-    if (error instanceof LandingBufferClosed) return c.json({ error: 'the collector is shutting down' }, 503);
-    console.error(`[collector] ${c.req.method} ${c.req.path}: ${error.message}`);
-    return c.json({ error: 'internal error' }, 500);
-  });
+    answer(outgoing, response.status, response.body, 'headers' in response ? response.headers : undefined);
+  };
+  const failed = (incoming: IncomingMessage, outgoing: ServerResponse, error: Error): void => {
+    if (outgoing.headersSent || outgoing.destroyed) return;
+    if (error instanceof LandingBufferClosed) return answer(outgoing, 503, { error: 'the collector is shutting down' });
+    console.error(`[collector] ${incoming.method} ${incoming.url}: ${error.message}`);
+    answer(outgoing, 500, { error: 'internal error' });
+  };
 
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const server = createServer((incoming, outgoing) => {
+    inFlight++;
+    collect(incoming, outgoing)
+      .catch((error: Error) => failed(incoming, outgoing, error))
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+  });
   const hostname = options.hostname ?? '127.0.0.1';
-  const server = serve({ fetch: app.fetch, port: options.port, hostname, overrideGlobalObjects: false }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(options.port, hostname);
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -1,7 +1,9 @@
 // The cloud collector's Lambda handler behind the HTTP API (payload format 2.0), with Firehose mocked:
-// an accepted event is put to the configured stream as one JSON line and answered 202; refused requests
-// (400, 404, 413, 415) put nothing; a failed put is logged and answered 503, never 2xx.
-import { FirehoseClient, PutRecordCommand, ServiceUnavailableException } from '@aws-sdk/client-firehose';
+// an accepted event is put to the configured stream (PutRecordBatch) as one JSON line carrying its
+// enrichment and the event_type the stream partitions by, and answered 202; refused requests (400,
+// 404, 413, 415) put nothing; a record Firehose failed (FailedPutCount) is sent again, and an event
+// still undelivered after every attempt, or a put that throws, is logged and answered 503, never 2xx.
+import { FirehoseClient, PutRecordBatchCommand, ServiceUnavailableException } from '@aws-sdk/client-firehose';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -61,13 +63,22 @@ async function send(request: Request): Promise<APIGatewayProxyStructuredResultV2
   return { ...result, json: JSON.parse(String(result.body)) as Record<string, unknown> };
 }
 
-/** The records put to Firehose, each as the text it was sent as. */
+/** The records put to Firehose over every call, in the order sent, each as the text it was sent as. */
 function putRecords(): { stream: string | undefined; data: string }[] {
-  return firehose.commandCalls(PutRecordCommand).map((call) => ({
-    stream: call.args[0].input.DeliveryStreamName,
-    data: Buffer.from(call.args[0].input.Record!.Data!).toString('utf8'),
-  }));
+  return firehose.commandCalls(PutRecordBatchCommand).flatMap((call) =>
+    call.args[0].input.Records!.map((record) => ({
+      stream: call.args[0].input.DeliveryStreamName,
+      data: Buffer.from(record.Data!).toString('utf8'),
+    })),
+  );
 }
+
+/** A PutRecordBatch answer in which the one record put failed with `code`. */
+const failedRecord = (code: string) => ({
+  FailedPutCount: 1,
+  Encrypted: true,
+  RequestResponses: [{ ErrorCode: code, ErrorMessage: `${code} for the record` }],
+});
 
 beforeAll(async () => {
   // The logger is built when the module loads: errors only, through the global console.
@@ -79,7 +90,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   vi.stubEnv(entry.EVENTS_STREAM_VARIABLE, STREAM);
-  firehose.on(PutRecordCommand).resolves({ RecordId: 'record-1', Encrypted: true });
+  firehose.on(PutRecordBatchCommand).resolves({ FailedPutCount: 0, Encrypted: true, RequestResponses: [{ RecordId: 'record-1' }] });
 });
 
 afterEach(() => {
@@ -143,6 +154,16 @@ describe('collector Lambda entry', () => {
     expect(JSON.parse(putRecords()[0]!.data)).toMatchObject({ sword_type: 'épée', sword_cost: 12.5, raw_event: body });
   });
 
+  it('GIVEN a base64-encoded POST body holding invalid UTF-8 WHEN handled THEN it is refused (400) as not valid UTF-8 and nothing is put', async () => {
+    const body = Buffer.concat([Buffer.from('{"guild_id": 3, "guild_name": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+
+    const response = await send({ method: 'POST', path: '/join_a_guild', body: body.toString('base64'), base64: true, contentType: 'application/json' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.issues).toEqual([{ path: '', message: 'not valid UTF-8' }]);
+    expect(putRecords()).toEqual([]);
+  });
+
   it('GIVEN two events WHEN handled THEN each gets its own id', async () => {
     const first = await send({ method: 'GET', path: '/' });
     const second = await send({ method: 'GET', path: '/' });
@@ -200,8 +221,51 @@ describe('collector Lambda entry', () => {
     expect(putRecords()).toEqual([]);
   });
 
-  it('GIVEN Firehose failing WHEN a valid event is handled THEN it is answered 503, never 2xx, and the failure is logged', async () => {
-    firehose.on(PutRecordCommand).rejects(new ServiceUnavailableException({ message: 'Slow down.', $metadata: {} }));
+  it('GIVEN an accepted event WHEN it is put THEN its line carries event_type at the top level, where the stream reads its partition key', async () => {
+    const response = await send({ method: 'GET', path: '/purchase_a_sword', query: 'sword_type=katana&sword_cost=310.5' });
+
+    expect(response.statusCode).toBe(202);
+    const [put] = putRecords();
+    const line = JSON.parse(put!.data) as Record<string, unknown>;
+    // The stream's MetadataExtraction processor partitions by the JQ query .event_type (lib/cloud/collector.ts).
+    expect(line.event_type).toBe('purchase_sword');
+    expect(Object.keys(line).slice(0, 6)).toEqual(['event_id', 'event_type', 'event_ts', 'host', 'user_agent', 'accept']);
+    expect(line).toMatchObject({ event_id: response.json.event_id, host: HEADERS.host, sword_type: 'katana', sword_cost: 310.5 });
+  });
+
+  it('GIVEN PutRecordBatch failing the record once (FailedPutCount 1) WHEN an event is handled THEN the record is sent again and answered 202', async () => {
+    firehose
+      .on(PutRecordBatchCommand)
+      .resolvesOnce(failedRecord('ServiceUnavailableException'))
+      .resolves({ FailedPutCount: 0, Encrypted: true, RequestResponses: [{ RecordId: 'record-1' }] });
+
+    const response = await send({ method: 'POST', path: '/join_a_guild', body: '{"guild_id": 7, "guild_name": "Silver Hand"}', contentType: 'application/json' });
+
+    expect(response.statusCode).toBe(202);
+    const puts = putRecords();
+    expect(puts).toHaveLength(2);
+    expect(puts[1]!.data).toBe(puts[0]!.data);
+    expect(JSON.parse(puts[1]!.data)).toMatchObject({ event_id: response.json.event_id, event_type: 'join_guild', guild_id: 7 });
+  });
+
+  it('GIVEN PutRecordBatch failing the record at every attempt WHEN an event is handled THEN it is answered 503 after 3 puts, never accepted, and logged', async () => {
+    firehose.on(PutRecordBatchCommand).resolves(failedRecord('InternalFailure'));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    const response = await send({ method: 'GET', path: '/join_a_guild', query: 'guild_id=7&guild_name=Silver+Hand' });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '1' });
+    expect(response.json).toEqual({ error: 'the event could not be recorded; send it again later' });
+    expect(putRecords()).toHaveLength(3);
+    const lines = logged.mock.calls.map((call) => call.join(' ')).join('\n');
+    expect(lines).toContain('putting the event to Firehose failed');
+    expect(lines).toContain('FirehoseDeliveryFailed');
+    expect(lines).toContain('InternalFailure');
+  });
+
+  it('GIVEN PutRecordBatch throwing (the SDK has retried it already) WHEN a valid event is handled THEN it is answered 503, never 2xx, and the failure is logged', async () => {
+    firehose.on(PutRecordBatchCommand).rejects(new ServiceUnavailableException({ message: 'Slow down.', $metadata: {} }));
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
     const response = await send({ method: 'GET', path: '/join_a_guild', query: 'guild_id=7&guild_name=Silver+Hand' });

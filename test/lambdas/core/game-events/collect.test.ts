@@ -1,6 +1,6 @@
 // The collector's HTTP-independent core: a request (method, path, content type, body, headers) in, the
-// game API's response out, with the enriched record of an accepted event; plus its helpers for query
-// strings, content types and the landed JSON line.
+// game API's response out, with the enriched record of an accepted event (a body given as bytes read as
+// strict UTF-8); plus its helpers for query strings, content types and the landed JSON line.
 import { describe, expect, it } from 'vitest';
 import {
   MAX_BODY_BYTES,
@@ -90,6 +90,36 @@ describe('collectRequest', () => {
 
   it('GIVEN a POST body that is not JSON WHEN collected THEN it is refused (400) as not valid JSON', () => {
     const response = collectRequest(post('/join_a_guild', '{"guild_id": 7,'), CONTEXT);
+
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('not valid JSON');
+  });
+
+  it('GIVEN a POST body in bytes that are not UTF-8 WHEN collected THEN it is refused (400) as not valid UTF-8', () => {
+    const body = Buffer.from('{"guild_id": 7, "guild_name": "Silver H\xffnd"}', 'latin1');
+
+    const response = collectRequest({ ...post('/join_a_guild', ''), body, bodyBytes: body.byteLength }, CONTEXT);
+
+    expect(response).toEqual({
+      status: 400,
+      eventType: 'join_guild',
+      body: { error: 'invalid event', event_type: 'join_guild', issues: [{ path: '', message: 'not valid UTF-8' }] },
+    });
+  });
+
+  it('GIVEN a POST body in UTF-8 bytes WHEN collected THEN it is decoded and accepted, raw_event holding its text', () => {
+    const text = '{"guild_id": 7, "guild_name": "Société"}';
+
+    const response = collectRequest({ ...post('/join_a_guild', text), body: Buffer.from(text) }, CONTEXT);
+
+    expect(response.status).toBe(202);
+    expect('record' in response ? response.record : undefined).toMatchObject({ guild_name: 'Société', raw_event: text });
+  });
+
+  it('GIVEN a POST body in bytes starting with a byte-order mark WHEN collected THEN the mark is kept and refused (400) as not valid JSON', () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]);
+
+    const response = collectRequest({ ...post('/', ''), body, bodyBytes: body.byteLength }, CONTEXT);
 
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body)).toContain('not valid JSON');

@@ -1,6 +1,7 @@
 // The local collector over real HTTP: every declared route takes GET and POST events (202 with the event
-// id), refuses invalid (400 with the issues), too large (413), non-JSON (415) and unknown (404) requests,
-// lands accepted events as gzip JSON lines in the landing folder, and close() flushes every one of them.
+// id), refuses invalid (400 with the issues; a body that is not UTF-8 too), too large (413), non-JSON (415)
+// and unknown (404) requests, lands accepted events as gzip JSON lines in the landing folder, and close()
+// flushes every one of them.
 import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ interface Reply {
 }
 
 /** One request with full control of the headers (Host included) and of how the body is framed. */
-function send(base: string, method: string, path: string, options: { body?: string; headers?: Record<string, string>; chunked?: boolean } = {}): Promise<Reply> {
+function send(base: string, method: string, path: string, options: { body?: string | Buffer; headers?: Record<string, string>; chunked?: boolean } = {}): Promise<Reply> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
@@ -122,6 +123,14 @@ describe('startCollector', () => {
     expect(await send(collector.url, 'POST', '/accept_quest', json('{"quest_id": 1,'))).toMatchObject({ status: 400, body: { issues: [{ path: '' }] } });
   });
 
+  it('refuses a body that is not UTF-8 with 400, never landing it with U+FFFD in place of its bytes', async () => {
+    const body = Buffer.from('{"guild_id": 4, "guild_name": "Silver H\xffnd"}', 'latin1');
+
+    const reply = await send(collector.url, 'POST', '/join_a_guild', { body, headers: { 'Content-Type': 'application/json' } });
+
+    expect(reply).toEqual({ status: 400, body: { error: 'invalid event', event_type: 'join_guild', issues: [{ path: '', message: 'not valid UTF-8' }] } });
+  });
+
   it('refuses a body over maxBodyBytes with 413, with or without a Content-Length', async () => {
     const big = JSON.stringify({ ...VALID.join_guild, padding: 'x'.repeat(5000) });
     expect((await send(collector.url, 'POST', '/join_a_guild', json(big))).status).toBe(413);
@@ -153,7 +162,7 @@ describe('startCollector', () => {
     const stats = collector.stats();
     const expectedAccepted = Object.fromEntries(EVENT_TYPE_NAMES.map((type) => [type, [...acceptedIds.values()].filter((t) => t === type).length]));
     expect(stats.accepted).toEqual(expectedAccepted);
-    expect(stats.rejected).toEqual({ page_view: 0, purchase_sword: 0, join_guild: 5, kill_enemy: 1, take_damage: 0, accept_quest: 1, store_transaction: 0 });
+    expect(stats.rejected).toEqual({ page_view: 0, purchase_sword: 0, join_guild: 6, kill_enemy: 1, take_damage: 0, accept_quest: 1, store_transaction: 0 });
     expect(stats).toMatchObject({ pendingRecords: acceptedIds.size, flushedObjects: 0 });
   });
 
