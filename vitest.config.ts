@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at once: the default (cores − 1) leaves one of CI's two cores idle while a
+    // file waits on its child processes, servers and files.
+    maxWorkers: 2,
+    isolate: false,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

@@ -7,9 +7,10 @@ import { sparkify } from './sparkify.ts';
 import { userActivityInit, userActivityReports } from './user-activity.ts';
 import { InvalidInput } from '../../lambdas/core/errors.ts';
 
-const registry = new Map<string, PipelineSpec>(
-  [sparkify, userActivityInit, userActivityReports, assessments, gameEvents].map((spec) => [spec.name, spec]),
-);
+/** redline's own pipelines, the seeds' (those registered later are not among them). */
+export const REDLINE_PIPELINES: readonly PipelineSpec[] = [sparkify, userActivityInit, userActivityReports, assessments, gameEvents];
+
+const registry = new Map<string, PipelineSpec>(REDLINE_PIPELINES.map((spec) => [spec.name, spec]));
 
 /** Every registered pipeline, by name. */
 export const pipelines: ReadonlyMap<string, PipelineSpec> = registry;

@@ -39,9 +39,9 @@ describe('redline CLI', () => {
       'durationMs',
       'answers',
     ]);
-    expect(Object.keys(outcome.answers)).toEqual(['free_vs_paid', 'plays_per_hour', 'top_artists', 'top_songs']);
+    expect(Object.keys(outcome.answers)).toEqual(['free_vs_paid', 'plays_per_hour', 'top_artists', 'top_songs', 'upgrade_scores']);
     expect(outcome).toMatchObject({ pipeline: 'sparkify', status: 'SUCCEEDED', runDate: '2018-11-30' });
-    expect(Object.keys(outcome.tables)).toEqual(['songplays', 'users', 'songs', 'artists', 'time']);
+    expect(Object.keys(outcome.tables)).toEqual(['songplays', 'users', 'songs', 'artists', 'time', 'user_upgrade_scores']);
     for (const load of outcome.loads) expect(load.read).toBe(load.loaded + load.rejected);
     expect(outcome.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
 

@@ -67,6 +67,8 @@ describe('security: no secrets in logs, alerts or records', () => {
 
     beforeAll(async () => {
       vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+      // Test files share a module cache (isolate: false): load the module afresh so its logger sees this level.
+      vi.resetModules();
       entry = await import('../../lambdas/aws/entry.ts');
     });
 

@@ -84,6 +84,8 @@ beforeAll(async () => {
   // The logger is built when the module loads: errors only, through the global console.
   vi.stubEnv('POWERTOOLS_DEV', 'true');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+  // Test files share a module cache (isolate: false): load the module afresh so its logger sees these.
+  vi.resetModules();
   entry = await import('../../../lambdas/aws/collector-entry.ts');
   vi.unstubAllEnvs();
 });

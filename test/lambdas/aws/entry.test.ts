@@ -32,6 +32,8 @@ const event = { pipeline: 'sparkify', runId: 'sparkify-2018-11-02-ab', runDate: 
 
 beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  // Test files share a module cache (isolate: false): load the module afresh so its logger sees this level.
+  vi.resetModules();
   entry = await import('../../../lambdas/aws/entry.ts');
 });
 
