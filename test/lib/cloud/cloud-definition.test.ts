@@ -43,7 +43,9 @@ describe('cloud definition = local definition', () => {
     });
   }
 
-  it('GIVEN the declared pipelines WHEN deployed THEN every one of them has a state machine', () => {
-    expect(stack.pipelines.map((p) => p.spec.name)).toEqual([...pipelines.keys()]);
+  it('GIVEN no list of pipelines WHEN the stack is built THEN every registered pipeline has a state machine', () => {
+    const { stack: everyPipeline } = synthRedline({ pipelines: undefined });
+
+    expect(everyPipeline.pipelines.map((p) => p.spec.name)).toEqual([...pipelines.keys()]);
   });
 });

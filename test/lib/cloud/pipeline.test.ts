@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { HANDLER_NAMES } from '../../../lambdas/handlers/index.ts';
-import { pipelines } from '../../../lib/pipelines/index.ts';
+import { REDLINE_PIPELINES } from '../../../lib/pipelines/index.ts';
 import { parseDefinitionString } from '../../../lib/local/state-machine-definition.ts';
 import { arnOf, logicalId, objectsOf, statementsOfRole, synthRedline } from './redline-app.ts';
 
@@ -20,7 +20,7 @@ const fn = (handler: (typeof HANDLER_NAMES)[number]) => {
   if (!found) throw new Error(`sparkify has no ${handler} function`);
   return found;
 };
-const PIPELINE_NAMES = [...pipelines.keys()];
+const PIPELINE_NAMES = REDLINE_PIPELINES.map((spec) => spec.name);
 const SPARKIFY_HANDLERS = HANDLER_NAMES.filter((h) => h !== 'watermarks' && h !== 'extract' && h !== 'flatten' && h !== 'download');
 const roleOf = (handler: (typeof HANDLER_NAMES)[number]) => {
   const role = fn(handler).role;
