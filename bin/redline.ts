@@ -5,19 +5,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { resumePipelineLocally, runPipelineLocally, type RunOutcome } from '../lib/local/runner.ts';
-import { generateSparkifySample } from '../lib/generators/sparkify.ts';
-import { generateUserActivityRound } from '../lib/generators/user-activity.ts';
-import { generateAssessments } from '../lib/generators/assessments.ts';
-import { listSavedQueries, savedQuerySql } from '../lib/pipelines/saved-queries.ts';
+import type { RunOutcome } from '../lib/local/runner.ts';
 import { startCollector } from '../lib/local/collector/server.ts';
-import { runLoad } from '../lib/local/collector/loadgen.ts';
-import { latestRunOf, writeRunReport } from '../lib/local/run-report.ts';
 import { EXIT_CODES, exitCodeOf } from '../lib/local/exit-codes.ts';
 import { formatBackfill, formatOutcome, formatRows, formatRuns } from '../lib/local/outcome-format.ts';
-import { recentRuns, runSavedQuery, savedAnswers } from '../lib/local/warehouse-reads.ts';
-import { backfillLocally } from '../lib/local/backfill.ts';
 import { PROJECT_ROOT } from '../lib/local/project-paths.ts';
+
+// Each command loads the modules it needs when it runs: `redline serve` stays a small process
+// (the collector's throughput depends on it, see bench/collector.bench.ts).
+const runner = () => import('../lib/local/runner.ts');
+const sparkifyGenerator = () => import('../lib/generators/sparkify.ts');
+const userActivityGenerator = () => import('../lib/generators/user-activity.ts');
+const assessmentsGenerator = () => import('../lib/generators/assessments.ts');
+const savedQueries = () => import('../lib/pipelines/saved-queries.ts');
+const loadgen = () => import('../lib/local/collector/loadgen.ts');
+const runReport = () => import('../lib/local/run-report.ts');
+const warehouseReads = () => import('../lib/local/warehouse-reads.ts');
+const backfill = () => import('../lib/local/backfill.ts');
 
 const DEFAULT_STATE_DIR = join(PROJECT_ROOT, '.redline');
 const DEFAULT_SAMPLE_DIR = join(PROJECT_ROOT, 'sample-data', 'sparkify');
@@ -47,9 +51,9 @@ program
     if (!existsSync(options.data)) fail(`no data at ${options.data}; try: redline generate sparkify --events 20000 --out ${options.data}`);
     const where = { dataDir: options.data, stateDir: options.state, ...(options.mysql ? { sourceDatabaseUrl: options.mysql } : {}) };
     const outcome = options.resume
-      ? await resumePipelineLocally({ ...where, runId: options.resume })
-      : await runPipelineLocally({ ...where, pipeline, runDate: options.date });
-    const answers = outcome.status === 'SUCCEEDED' ? await savedAnswers(join(options.state, 'warehouse.duckdb'), queryFolder(outcome.pipeline)) : {};
+      ? await (await runner()).resumePipelineLocally({ ...where, runId: options.resume })
+      : await (await runner()).runPipelineLocally({ ...where, pipeline, runDate: options.date });
+    const answers = outcome.status === 'SUCCEEDED' ? await (await warehouseReads()).savedAnswers(join(options.state, 'warehouse.duckdb'), queryFolder(outcome.pipeline)) : {};
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ ...outcome, answers })}\n`);
       process.exitCode = exitCodeOf(outcome.error);
@@ -57,7 +61,7 @@ program
     }
     report(outcome, false);
     for (const [name, rows] of Object.entries(answers)) process.stdout.write(`\n${name}\n${formatRows(rows)}`);
-    process.stdout.write(`\nreport: ${(await writeRunReport(options.state, outcome.runId)).file}\n`);
+    process.stdout.write(`\nreport: ${(await (await runReport()).writeRunReport(options.state, outcome.runId)).file}\n`);
   });
 
 program
@@ -73,7 +77,7 @@ program
   .addHelpText('after', '\nExamples:\n  $ redline backfill sparkify --from 2018-11-01 --to 2018-11-30\n  $ redline backfill sparkify --from 2018-11-01 --to 2018-11-30 --concurrency 4\n')
   .action(async (pipeline: string, options: { from: string; to: string; data: string; state: string; concurrency: number; json?: boolean }) => {
     if (!existsSync(options.data)) fail(`no data at ${options.data}`);
-    const outcomes = await backfillLocally({
+    const outcomes = await (await backfill()).backfillLocally({
       pipeline,
       from: options.from,
       to: options.to,
@@ -96,7 +100,7 @@ program
   .option('--limit <n>', 'rows to show', parseCount, 20)
   .option('--json', 'print the rows as one JSON array')
   .action(async (options: { state: string; limit: number; json?: boolean }) => {
-    const rows = await recentRuns(join(options.state, 'warehouse.duckdb'), options.limit);
+    const rows = await (await warehouseReads()).recentRuns(join(options.state, 'warehouse.duckdb'), options.limit);
     process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatRuns(rows));
   });
 
@@ -110,7 +114,7 @@ generate
   .option('--seed <n>', 'random seed', parseCount, 1)
   .addHelpText('after', '\nExamples:\n  $ redline generate sparkify --events 1000000 --out /tmp/sparkify\n')
   .action(async (options: { out: string; events: number; seed: number }) => {
-    const summary = await generateSparkifySample({ outDir: options.out, events: options.events, seed: options.seed });
+    const summary = await (await sparkifyGenerator()).generateSparkifySample({ outDir: options.out, events: options.events, seed: options.seed });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   });
 
@@ -131,7 +135,7 @@ generate
     '\nExamples:\n  $ redline generate user-activity --out /tmp/ua\n  $ redline generate user-activity --out /tmp/ua --mysql mysql://root@127.0.0.1:3306/test --clock 2026-11-23T12:00:00Z\n',
   )
   .action(async (options: UserActivityCliOptions) => {
-    const summary = await generateUserActivityRound({
+    const summary = await (await userActivityGenerator()).generateUserActivityRound({
       outDir: options.out,
       users: options.users,
       renames: options.renames,
@@ -153,7 +157,7 @@ generate
   .option('--seed <n>', 'random seed', parseCount, 1)
   .addHelpText('after', '\nExamples:\n  $ redline generate assessments --attempts 100000 --out /tmp/assessments\n')
   .action(async (options: { out: string; attempts: number; seed: number }) => {
-    const summary = await generateAssessments({ outDir: options.out, attempts: options.attempts, seed: options.seed });
+    const summary = await (await assessmentsGenerator()).generateAssessments({ outDir: options.out, attempts: options.attempts, seed: options.seed });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   });
 
@@ -168,11 +172,11 @@ program
   .action(async (pipeline: string, name: string | undefined, options: { state: string; json?: boolean }) => {
     const folder = queryFolder(pipeline);
     if (!name) {
-      const queries = await listSavedQueries(folder);
+      const queries = await (await savedQueries()).listSavedQueries(folder);
       process.stdout.write(queries.map((q) => `${q.name.padEnd(30)}  ${q.description}\n`).join('') || `no saved queries for ${pipeline}\n`);
       return;
     }
-    const rows = await runSavedQuery(join(options.state, 'warehouse.duckdb'), await savedQuerySql(folder, name));
+    const rows = await (await warehouseReads()).runSavedQuery(join(options.state, 'warehouse.duckdb'), await (await savedQueries()).savedQuerySql(folder, name));
     process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
   });
 
@@ -184,8 +188,8 @@ program
   .option('--state <dir>', 'folder of the local warehouse', DEFAULT_STATE_DIR)
   .addHelpText('after', '\nExamples:\n  $ redline report sparkify\n  $ redline report --run sparkify-2018-11-30-1a2b3c4d\n')
   .action(async (pipeline: string, options: { run?: string; state: string }) => {
-    const runId = options.run ?? (await latestRunOf(options.state, pipeline));
-    const { file, index } = await writeRunReport(options.state, runId);
+    const runId = options.run ?? (await (await runReport()).latestRunOf(options.state, pipeline));
+    const { file, index } = await (await runReport()).writeRunReport(options.state, runId);
     process.stdout.write(`report: ${file}\nindex:  ${index}\n`);
   });
 
@@ -220,7 +224,7 @@ program
   .option('--json', 'print the counts as JSON')
   .addHelpText('after', '\nExamples:\n  $ redline loadgen --rate 100 --duration 30 --hosts user1.comcast.com,user2.att.com\n')
   .action(async (options: { url: string; rate: number; duration: number; hosts?: string[]; seed: number; json?: boolean }) => {
-    const result = await runLoad({
+    const result = await (await loadgen()).runLoad({
       url: options.url,
       rate: options.rate,
       durationSeconds: options.duration,
@@ -254,10 +258,10 @@ program
   .action(async () => {
     if (!existsSync(DEFAULT_SAMPLE_DIR)) {
       process.stdout.write(`Generating ${DEFAULT_SAMPLE_EVENTS.toLocaleString('en-US')} sample events in ${DEFAULT_SAMPLE_DIR}\n`);
-      await generateSparkifySample({ outDir: DEFAULT_SAMPLE_DIR, events: DEFAULT_SAMPLE_EVENTS });
+      await (await sparkifyGenerator()).generateSparkifySample({ outDir: DEFAULT_SAMPLE_DIR, events: DEFAULT_SAMPLE_EVENTS });
     }
     const started = Date.now();
-    const outcomes = await backfillLocally({
+    const outcomes = await (await backfill()).backfillLocally({
       pipeline: 'sparkify',
       ...SAMPLE_DAYS,
       dataDir: DEFAULT_SAMPLE_DIR,
@@ -267,7 +271,7 @@ program
     const last = outcomes.at(-1)!;
     const span = `${SAMPLE_DAYS.from}..${SAMPLE_DAYS.to} (${outcomes.length} daily runs)`;
     report({ ...last, runId: span, durationMs: Date.now() - started }, false);
-    const { file } = await writeRunReport(DEFAULT_STATE_DIR, last.runId);
+    const { file } = await (await runReport()).writeRunReport(DEFAULT_STATE_DIR, last.runId);
     process.stdout.write(`report of the last run: ${file}\n`);
     process.exitCode = Math.max(...outcomes.map((o) => exitCodeOf(o.error)));
   });
