@@ -22,10 +22,11 @@ export interface UnloadResult {
 /**
  * Redshift UNLOAD SQL. One file per result (PARALLEL OFF: results are small aggregates), named
  * `<prefix>000.parquet`, overwritten by the next UNLOAD of the same result (ALLOWOVERWRITE).
- * The query's quotes are doubled, as UNLOAD's quoted query requires.
+ * The query is selected from as a subquery, since UNLOAD refuses a LIMIT in the outer SELECT
+ * (a top-10 query keeps its LIMIT, nested), and its quotes are doubled, as UNLOAD's quoted query requires.
  */
 export function renderUnloadSql(spec: UnloadSpec): string {
   const query = spec.sql.trim().replace(/;\s*$/, '').replaceAll("'", "''");
   const role = spec.iamRole ? ` IAM_ROLE '${spec.iamRole}'` : '';
-  return `UNLOAD ('${query}') TO '${spec.to}'${role} FORMAT AS PARQUET PARALLEL OFF ALLOWOVERWRITE`;
+  return `UNLOAD ('SELECT * FROM (${query}\n) AS published') TO '${spec.to}'${role} FORMAT AS PARQUET PARALLEL OFF ALLOWOVERWRITE`;
 }
