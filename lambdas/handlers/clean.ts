@@ -5,14 +5,14 @@
 // Counts are the run's: a second attempt at the step (a retry after the commit, a resume) finds a
 // clean table and quarantines nothing new, and reports and judges what the step did in the run.
 import type { HandlerDeps } from '../core/deps.ts';
-import { CleaningCountsMismatch, CleaningThresholdExceeded, InvalidInput } from '../core/errors.ts';
+import { CleaningCountsMismatch, CleaningThresholdExceeded } from '../core/errors.ts';
 import type { Warehouse } from '../core/ports.ts';
 import { cleaningStatements } from '../core/cleaning/clean-statements.ts';
 import { QUARANTINED_BY_RULE_SQL } from '../core/cleaning/quarantine.ts';
 import { tableColumns } from '../core/cleaning/table-columns.ts';
 import { runScopedTables, scopeToRun } from '../core/run-staging.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
-import type { CleanStepSpec, PipelineSpec } from '../../lib/pipelines/spec.ts';
+import { stepOfKind, type CleanStepSpec, type PipelineSpec } from '../../lib/pipelines/spec.ts';
 import { cleanEvent, type CleanEvent } from './events.ts';
 
 /** What a clean task did in the run; read/loaded/rejected go into the run audit. */
@@ -39,8 +39,7 @@ export function createCleanHandler(deps: HandlerDeps) {
   return async (raw: unknown): Promise<CleanResult> => {
     const event = cleanEvent.parse(raw);
     const spec = pipelineNamed(event.pipeline);
-    const step = spec.steps.find((s) => s.name === event.step);
-    if (step?.kind !== 'clean') throw new InvalidInput(`pipeline ${spec.name} has no cleaning step ${event.step}`);
+    const step = stepOfKind(spec, event.step, 'clean');
     const scoped = runScopedTables(spec);
     const columns = tableColumns(await deps.sql.read(spec.schema), step.table);
     const statements = cleaningStatements(step, columns).map((s) => scopeToRun(s, scoped, event.runId));

@@ -18,7 +18,7 @@ import type { StatementContext } from '../core/ports.ts';
 import { createRunStagingSql, runScopedTables, runStagingTable, scopeToRun } from '../core/run-staging.ts';
 import { splitStatements } from '../core/sql-tokens.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
-import type { ModelStepSpec, PipelineSpec } from '../../lib/pipelines/spec.ts';
+import { stepOfKind, type ModelStepSpec, type PipelineSpec } from '../../lib/pipelines/spec.ts';
 import { modelEvent } from './events.ts';
 
 export interface ModelHandlerOptions {
@@ -53,8 +53,7 @@ export function createModelHandler(deps: HandlerDeps, options: ModelHandlerOptio
   return async (raw: unknown): Promise<ModelResult> => {
     const event = modelEvent.parse(raw);
     const spec = specNamed(event.pipeline);
-    const step = spec.steps.find((s) => s.name === event.step);
-    if (step?.kind !== 'model') throw new InvalidInput(`pipeline ${spec.name} has no model step ${event.step}`);
+    const step = stepOfKind(spec, event.step, 'model');
     const model = models[step.model];
     const rows = parseFeatureSet(await deps.warehouse.query(await featuresQuery(deps, spec, step, event.runId)), model);
     const untrained = untrainableReason(model, rows);

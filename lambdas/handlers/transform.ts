@@ -3,12 +3,11 @@
 // tables and run_context; it runs against the run's own copies of them (see run-staging.ts). The
 // schema step also creates the run's context and fills it with the run's id, date and time.
 import type { HandlerDeps } from '../core/deps.ts';
-import { InvalidInput } from '../core/errors.ts';
 import { REDLINE_TABLES_SQL } from '../core/run-audit.ts';
 import { splitStatements } from '../core/sql-tokens.ts';
 import { RUN_CONTEXT_TABLE, createRunStagingSql, runScopedTables, runStagingTable, scopeToRun } from '../core/run-staging.ts';
 import { pipelineNamed } from '../../lib/pipelines/index.ts';
-import { SCHEMA_STEP, type PipelineSpec } from '../../lib/pipelines/spec.ts';
+import { SCHEMA_STEP, stepOfKind, type PipelineSpec } from '../../lib/pipelines/spec.ts';
 import { transformEvent, type TransformEvent } from './events.ts';
 
 export interface TransformResult {
@@ -22,8 +21,7 @@ export function createTransformHandler(deps: HandlerDeps) {
     const spec = pipelineNamed(event.pipeline);
     const context = { runId: event.runId, step: event.step };
     if (event.step === SCHEMA_STEP) return { step: event.step, statements: await createSchema(deps, spec, event) };
-    const step = spec.steps.find((s) => s.name === event.step);
-    if (step?.kind !== 'sql') throw new InvalidInput(`pipeline ${spec.name} has no SQL step ${event.step}`);
+    const step = stepOfKind(spec, event.step, 'sql');
     const body = splitStatements(scopeToRun(await deps.sql.read(step.sql), runScopedTables(spec), event.runId));
     const statements = step.mode === 'rebuild' ? [`DELETE FROM ${step.target}`, ...body] : body;
     await deps.warehouse.executeInTransaction(statements, context);

@@ -3,6 +3,7 @@
 // look it up by name at run time. Validated with zod so a bad spec fails at load, not mid-run.
 import { z } from 'zod';
 import { csvFormatSchema } from '../../lambdas/core/copy-spec.ts';
+import { InvalidInput } from '../../lambdas/core/errors.ts';
 import { runDateTemplate, sqlFile, sqlIdentifier, stepSchema } from './step-spec.ts';
 
 export { sqlIdentifier } from './step-spec.ts';
@@ -218,6 +219,19 @@ export function definePipeline(spec: PipelineSpecInput): PipelineSpec {
   const unknown = parsed.reportTables.filter((t) => !tables.has(t));
   if (unknown.length > 0) throw new Error(`pipeline ${parsed.name}: reportTables not built by any step: ${unknown.join(', ')}`);
   return parsed;
+}
+
+/** How an error names each kind of step. */
+const STEP_KIND_NAMES: Readonly<Record<StepSpec['kind'], string>> = { sql: 'SQL', clean: 'cleaning', model: 'model', job: 'job' };
+
+/**
+ * The spec's step named `name`, which a task of `kind` runs.
+ * @throws InvalidInput when the spec has no step of that kind by that name
+ */
+export function stepOfKind<K extends StepSpec['kind']>(spec: PipelineSpec, name: string, kind: K): Extract<StepSpec, { kind: K }> {
+  const step = spec.steps.find((s) => s.name === name);
+  if (step?.kind !== kind) throw new InvalidInput(`pipeline ${spec.name} has no ${STEP_KIND_NAMES[kind]} step ${name}`);
+  return step as Extract<StepSpec, { kind: K }>;
 }
 
 /** A step's upstream names main-line steps declared before it, and only a triggered step has one. */
